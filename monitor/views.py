@@ -1,0 +1,80 @@
+"""Dashboard views: what an alderman opens before a council meeting.
+
+Thin: each view reads the request, calls one selector (scoped to the user through
+`programmes.permissions`; anything outside the user's scope is a 404), and renders. The
+figures come from `programmes.overview`, the same builder the PDFs and exports use.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from monitor import charts
+from monitor.forms import ProgrammeFilterForm, RegionFilterForm
+from programmes import permissions, selectors
+
+
+@login_required
+def home(request):
+    region_code = request.GET.get("regio", "")
+    dashboard = selectors.home_dashboard(user=request.user, region_code=region_code)
+    form = RegionFilterForm(request.GET or None, regions=dashboard.region_choices)
+    return render(
+        request,
+        "dashboard/home.html",
+        {"dashboard": dashboard, "region_form": form},
+    )
+
+
+@login_required
+def programme(request, slug):
+    overview = selectors.programme_dashboard(
+        user=request.user, slug=slug, period_key=request.GET.get("periode", "")
+    )
+    if overview is None:
+        raise Http404
+    form = ProgrammeFilterForm(request.GET or None, overview=overview)
+    shown = overview.filtered(**form.filters()) if form.is_bound and form.is_valid() else overview
+    context = {
+        "overview": overview,
+        "shown": shown,
+        "form": form,
+        "show_import": permissions.may_enter_data(request.user, overview.programme.pk),
+        "targets_chart": charts.targets_chart("grafiek-programmadoelen", overview.targets)
+        if overview.targets
+        else None,
+        "budget_chart": charts.budget_chart("grafiek-programmabudget", overview.budget_years, None)
+        if overview.budget_years
+        else None,
+    }
+    return render(request, "dashboard/programme.html", context)
+
+
+@login_required
+def project(request, slug, code):
+    data = selectors.project_dashboard(
+        user=request.user,
+        programme_slug=slug,
+        code=code,
+        period_key=request.GET.get("periode", ""),
+    )
+    if data is None:
+        raise Http404
+    status = data.project
+    context = {
+        "programme": data.programme,
+        "periods": data.periods,
+        "project": status,
+        "indicator_charts": [(row, charts.indicator_chart(row)) for row in status.indicators],
+        "budget_chart": charts.budget_chart(
+            "grafiek-begroting", status.budget_lines, status.budget_total
+        )
+        if status.budget_lines
+        else None,
+        "funding_chart": charts.funding_chart(
+            "grafiek-financiering", status.funding_lines, status.funding_total
+        )
+        if status.funding_lines
+        else None,
+    }
+    return render(request, "dashboard/project.html", context)

@@ -1,0 +1,349 @@
+"""Load the demo data in fixtures/demo/*.json (built from the five seed reports) and the
+demo users.
+
+Loading is an upsert on natural keys (region code, programme slug, project code, indicator
+name, peildatum, ...): running it twice changes nothing the second time and writes no new
+history, because a row is saved only when one of its values differs. The demo users
+(password "demo") are created only when settings.DEMO_MODE is on; production never sets it.
+
+This module must never be imported by the application's request path.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import models, transaction
+
+from programmes import models as m
+
+DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
+DEMO_PASSWORD = "demo"
+
+
+@dataclass
+class LoadStats:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    return Decimal(str(value))
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+class Loader:
+    def __init__(self) -> None:
+        self.stats = LoadStats()
+
+    def upsert(self, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
+        """Get by `lookup`; create with `values`, or save only the fields that differ."""
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values)
+            obj.full_clean()
+            obj.save()
+            self.stats.created += 1
+            return obj
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            obj.full_clean()
+            obj.save(update_fields=changed)
+            self.stats.updated += 1
+        else:
+            self.stats.unchanged += 1
+        return obj
+
+    def set_m2m(self, manager, objects: Iterable[models.Model]) -> None:
+        wanted = {obj.pk for obj in objects}
+        if set(manager.values_list("pk", flat=True)) != wanted:
+            manager.set(wanted)
+
+    def load_file(self, path: Path) -> None:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        self.stats.files.append(path.name)
+        region_data = data["region"]
+        region = self.upsert(m.Region, {"code": region_data["code"]}, {"name": region_data["name"]})
+        for name in region_data.get("municipalities", []):
+            self.upsert(m.Municipality, {"region": region, "name": name}, {})
+        organisations = {
+            item["name"]: self.upsert(
+                m.Organisation, {"name": item["name"]}, {"kind": item.get("kind", "overig")}
+            )
+            for item in data.get("organisations", [])
+        }
+        sources = {
+            item["name"]: self.upsert(
+                m.FundingSource,
+                {"name": item["name"]},
+                {
+                    "kind": item.get("kind", "rijk"),
+                    "order": index,
+                    "region": region if item.get("regional") else None,
+                },
+            )
+            for index, item in enumerate(data.get("funding_sources", []))
+        }
+        for programme_data in data["programmes"]:
+            self.load_programme(region, programme_data, organisations, sources)
+
+    def load_programme(self, region, data: dict, organisations: dict, sources: dict) -> None:
+        programme = self.upsert(
+            m.Programme,
+            {"slug": data["slug"]},
+            {
+                "region": region,
+                "name": data["name"],
+                "funder": data.get("funder", ""),
+                "description": data.get("description", ""),
+                "start_date": _date(data["start"]),
+                "end_date": _date(data["end"]),
+                "source": data.get("source", "")[:300],
+            },
+        )
+        targets = {
+            item["name"]: self.upsert(
+                m.ProgrammeTarget,
+                {"programme": programme, "name": item["name"]},
+                {
+                    "unit": item.get("unit", ""),
+                    "target_value": _decimal(item["target_value"]),
+                    "description": item.get("description", ""),
+                    "order": index,
+                },
+            )
+            for index, item in enumerate(data.get("targets", []))
+        }
+        periods = {
+            item["peildatum"]: self.upsert(
+                m.ReportingPeriod,
+                {"programme": programme, "peildatum": _date(item["peildatum"])},
+                {"deadline": _date(item.get("deadline")), "is_closed": bool(item.get("is_closed"))},
+            )
+            for item in data.get("periods", [])
+        }
+        pillars = {
+            item["name"]: self.upsert(
+                m.Pillar,
+                {"programme": programme, "name": item["name"]},
+                {"order": item.get("order", index), "description": item.get("description", "")},
+            )
+            for index, item in enumerate(data.get("pillars", []))
+        }
+        for project_data in data.get("projects", []):
+            self.load_project(
+                programme, project_data, pillars, targets, periods, organisations, sources
+            )
+
+    def load_project(self, programme, data, pillars, targets, periods, organisations, sources):
+        project = self.upsert(
+            m.Project,
+            {"programme": programme, "code": data["code"]},
+            {
+                "number": data.get("number"),
+                "title": data["title"],
+                "pillar": pillars.get(data.get("pillar")) if data.get("pillar") else None,
+                "status": data.get("status", m.Project.Status.RUNNING),
+                "start_date": _date(data.get("start")),
+                "end_date": _date(data.get("end")),
+                "action": data.get("action", ""),
+                "intended_result": data.get("intended_result", ""),
+                "achieved_result": data.get("achieved_result", ""),
+                "follow_up": data.get("follow_up", ""),
+                "public_funds": data.get("public_funds", ""),
+                "extra_info": data.get("extra_info", ""),
+                "owner": organisations.get(data.get("owner")) if data.get("owner") else None,
+            },
+        )
+        self.set_m2m(project.partners, [organisations[name] for name in data.get("partners", [])])
+        indicators = {}
+        for index, item in enumerate(data.get("indicators", [])):
+            indicator = self.upsert(
+                m.Indicator,
+                {"project": project, "name": item["name"]},
+                {
+                    "unit": item.get("unit", ""),
+                    "baseline": _decimal(item.get("baseline")) or Decimal("0"),
+                    "target_value": _decimal(item["target_value"]),
+                    "target_date": _date(item.get("target_date")),
+                    "is_cumulative": item.get("is_cumulative", True),
+                    "higher_is_better": item.get("higher_is_better", True),
+                    "programme_target": targets.get(item.get("programme_target"))
+                    if item.get("programme_target")
+                    else None,
+                    "order": index,
+                },
+            )
+            indicators[item["name"]] = indicator
+            for planned in item.get("planned", []):
+                self.upsert(
+                    m.PlannedValue,
+                    {"indicator": indicator, "period": periods[planned["peildatum"]]},
+                    {"value": _decimal(planned["value"])},
+                )
+        for item in data.get("budget_plan", []):
+            self.upsert(
+                m.BudgetPlan,
+                {"project": project, "year": item["year"]},
+                {"amount": _decimal(item["amount"])},
+            )
+        for report_data in data.get("reports", []):
+            self.load_report(project, report_data, periods, indicators, sources)
+
+    def load_report(self, project, data, periods, indicators, sources) -> None:
+        report = self.upsert(
+            m.ProgressReport,
+            {"project": project, "period": periods[data["peildatum"]]},
+            {
+                "state": data.get("state", m.ProgressReport.State.DRAFT),
+                "summary": data.get("summary", ""),
+                "reported_light": data.get("reported_light") or "",
+                "light_explanation": data.get("light_explanation", ""),
+                "light_cause": data.get("light_cause", ""),
+                "light_consequences": data.get("light_consequences", ""),
+                "light_recovery": data.get("light_recovery", ""),
+                "highlight": data.get("highlight") or "",
+                "highlight_text": data.get("highlight_text", "")[:300],
+                "budget_note": data.get("budget_note", ""),
+                "is_demo_data": bool(data.get("is_demo_data")),
+                "source": data.get("source", "")[:300],
+            },
+        )
+        for index, item in enumerate(data.get("activities", [])):
+            self.upsert(
+                m.ActivityProgress,
+                {"report": report, "order": index},
+                {
+                    "year": item.get("year"),
+                    "activity": item["activity"],
+                    "progress": item.get("progress", ""),
+                },
+            )
+        for item in data.get("values", []):
+            self.upsert(
+                m.IndicatorValue,
+                {"report": report, "indicator": indicators[item["indicator"]]},
+                {"value": _decimal(item.get("value")), "note": item.get("note", "")},
+            )
+        for item in data.get("planning_changes", []):
+            self.upsert(
+                m.PlanningChange,
+                {"report": report, "year": item["year"]},
+                {
+                    "original_description": item.get("original", ""),
+                    "changed_description": item.get("changed", ""),
+                },
+            )
+        for item in data.get("budget", []):
+            self.upsert(
+                m.BudgetLine,
+                {"report": report, "year": item["year"]},
+                {
+                    "budget": _decimal(item.get("budget")),
+                    "spent": _decimal(item.get("spent")),
+                    "forecast": _decimal(item.get("forecast")),
+                },
+            )
+        for item in data.get("funding", []):
+            self.upsert(
+                m.FundingLine,
+                {"report": report, "source": sources[item["source"]]},
+                {
+                    "budgeted": _decimal(item.get("budgeted")),
+                    "received": _decimal(item.get("received")),
+                    "committed": _decimal(item.get("committed")),
+                    "to_request": _decimal(item.get("to_request")),
+                    "note": item.get("note", ""),
+                },
+            )
+
+
+# Who the demo users are. Scopes are by natural key, so they follow the demo data.
+DEMO_MANAGED_REGIONS = ["zeeland", "gooi-en-vechtstreek"]
+DEMO_VIEWER_REGION = "gooi-en-vechtstreek"
+MANAGER_GROUP = "Programmamanagers"
+
+
+def manager_group() -> Group:
+    """The group that lets programme managers maintain their own programmes in the admin."""
+    group, _created = Group.objects.get_or_create(name=MANAGER_GROUP)
+    models_managed = [
+        "programme",
+        "pillar",
+        "programmetarget",
+        "project",
+        "indicator",
+        "plannedvalue",
+        "targetrevision",
+        "reportingperiod",
+        "budgetplan",
+        "organisation",
+    ]
+    codenames = [f"{action}_{name}" for name in models_managed for action in ("view", "change")]
+    codenames += [f"add_{name}" for name in models_managed if name != "programme"]
+    codenames += ["view_progressreport", "view_region", "view_fundingsource"]
+    permissions = Permission.objects.filter(
+        content_type__app_label="programmes", codename__in=codenames
+    )
+    if set(group.permissions.values_list("pk", flat=True)) != {p.pk for p in permissions}:
+        group.permissions.set(permissions)
+    return group
+
+
+def create_demo_users() -> list[str]:
+    """The five demo users, password "demo". Only in DEMO_MODE; refuses otherwise."""
+    if not settings.DEMO_MODE:
+        raise PermissionError("Demo users are only created with DEMO_MODE on.")
+    User = get_user_model()
+
+    def user(username: str, **flags) -> Any:
+        obj, created = User.objects.get_or_create(username=username, defaults=flags)
+        if created or not obj.check_password(DEMO_PASSWORD):
+            obj.set_password(DEMO_PASSWORD)
+            obj.save()
+        return obj
+
+    coordinator = user("coordinator", first_name="Programmacoördinator")
+    manager = user("manager", first_name="Programmamanager", is_staff=True)
+    wethouder = user("wethouder", first_name="Wethouder Gooi en Vechtstreek")
+    ministerie = user("ministerie", first_name="Ministerie")
+    admin = user("admin", first_name="Beheerder", is_staff=True, is_superuser=True)
+
+    manager.groups.add(manager_group())
+    ministerie.user_permissions.add(Permission.objects.get(codename="view_all_regions"))
+    m.Region.objects.get(code=DEMO_VIEWER_REGION).viewers.add(wethouder)
+    for programme in m.Programme.objects.filter(region__code__in=DEMO_MANAGED_REGIONS):
+        programme.managers.add(manager)
+    for project in m.Project.objects.filter(
+        programme__region__code__in=DEMO_MANAGED_REGIONS
+    ).active():
+        project.coordinators.add(coordinator)
+    return [u.username for u in (coordinator, manager, wethouder, ministerie, admin)]
+
+
+@transaction.atomic
+def load_demo(*, directory: Path = DEMO_DIR, with_users: bool = True) -> LoadStats:
+    loader = Loader()
+    for path in sorted(directory.glob("*.json")):
+        loader.load_file(path)
+    if with_users:
+        create_demo_users()
+    return loader.stats

@@ -1,0 +1,442 @@
+"""The forms of progress reporting: the report form and the review forms.
+
+Numbers and amounts are read the Dutch way through `programmes.parsing.parse_decimal`
+(`DutchDecimalField`), narrative through `programmes.sanitize` (`NarrativeField`). Forms
+validate and turn input into the plain dataclasses of `programmes.services`; they never
+save anything themselves and never decide about workflow or permissions.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from programmes import formatting, sanitize, services
+from programmes.models import ProgressReport
+from programmes.parsing import AmountError, parse_decimal
+from programmes.report_data import ReportContext, is_below_previous
+
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+class DutchDecimalInput(forms.TextInput):
+    """A text box for a number: shows stored values the Dutch way, keeps typed text as is."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "inputmode": "decimal",
+                "autocomplete": "off",
+                "class": "form-control",
+                **(attrs or {}),
+            }
+        )
+
+    def format_value(self, value):
+        if isinstance(value, Decimal | int):
+            return formatting.nl_number(value)
+        return super().format_value(value)
+
+
+class DutchDecimalField(forms.Field):
+    """A number or amount typed as Dutch people type it: "1.610.000", "€ 1.610.000,50".
+
+    Ambiguous input ("2.3000.000", "1,2,3") and negative amounts are refused with a message
+    that says what is wrong; the typed text stays in the box.
+    """
+
+    widget = DutchDecimalInput
+
+    def __init__(self, *, max_value: Decimal = MAX_AMOUNT, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.max_value = max_value
+
+    def to_python(self, value):
+        if isinstance(value, Decimal):
+            return value
+        try:
+            number = parse_decimal(value)
+        except AmountError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+        if number is None:
+            return None
+        if number > self.max_value:
+            raise forms.ValidationError(
+                gettext("%(value)s is te groot; het hoogste getal is %(max)s.")
+                % {"value": value, "max": formatting.nl_number(self.max_value)},
+                code="max_value",
+            )
+        if number != number.quantize(Decimal("0.01")):
+            raise forms.ValidationError(
+                gettext("%(value)s heeft meer dan twee decimalen.") % {"value": value},
+                code="decimals",
+            )
+        return number
+
+
+class NarrativeField(forms.CharField):
+    """Narrative text, pasted from Word or typed: paragraphs and lists are kept, the rest is
+    made safe by `programmes.sanitize`. Shown as plain text in a text area."""
+
+    def __init__(self, *, rows: int = 4, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows, "class": "form-control"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if value and sanitize.looks_like_html(str(value)):
+            return sanitize.html_to_text(value)
+        return value
+
+    def clean(self, value):
+        return sanitize.clean_html(super().clean(value))
+
+
+class ReportForm(forms.Form):
+    """The report's own fields: summary, light and its explanation, highlight."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    summary = NarrativeField(label=_("Samenvatting"), rows=6)
+    reported_light = forms.ChoiceField(
+        label=_("Stoplicht volgens u"),
+        choices=ProgressReport.REPORTED_LIGHTS,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    light_cause = NarrativeField(label=_("Oorzaak"), rows=3)
+    light_consequences = NarrativeField(label=_("Gevolgen"), rows=3)
+    light_recovery = NarrativeField(label=_("Bijsturing"), rows=3)
+    light_explanation = NarrativeField(
+        label=_("Toelichting stoplicht"),
+        rows=3,
+        help_text=_("Verplicht als uw stoplicht afwijkt van het berekende."),
+    )
+    budget_note = NarrativeField(label=_("Toelichting financiën"), rows=3)
+    highlight = forms.ChoiceField(
+        label=_("Highlight"),
+        choices=ProgressReport.Highlight.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    highlight_text = forms.CharField(
+        label=_("Highlight in één regel"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("highlight") and not cleaned.get("highlight_text", "").strip():
+            self.add_error("highlight_text", gettext("Geef de highlight een regel tekst."))
+        if cleaned.get("highlight_text") and not cleaned.get("highlight"):
+            self.add_error("highlight", gettext("Kies positief of bijgesteld bij deze tekst."))
+        return cleaned
+
+
+class ActivityForm(forms.Form):
+    """One planned activity and its progress; rows are added and removed by the user."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    year = forms.IntegerField(label=_("Jaar"), required=False, min_value=1990, max_value=2100)
+    activity = NarrativeField(label=_("Geplande activiteit"), rows=3)
+    progress = NarrativeField(label=_("Voortgang"), rows=4)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("progress") and not cleaned.get("activity"):
+            self.add_error("activity", gettext("Beschrijf de activiteit bij deze voortgang."))
+        return cleaned
+
+
+class BaseActivityFormSet(forms.BaseFormSet):
+    def to_inputs(self) -> tuple[services.ActivityInput, ...]:
+        rows = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or (self.can_delete and data.get("DELETE")) or not data.get("activity"):
+                continue
+            rows.append(
+                services.ActivityInput(
+                    pk=data.get("id"),
+                    year=data.get("year"),
+                    activity=data["activity"],
+                    progress=data.get("progress", ""),
+                )
+            )
+        return tuple(rows)
+
+
+ActivityFormSet = forms.formset_factory(
+    ActivityForm, formset=BaseActivityFormSet, extra=0, can_delete=True
+)
+
+
+class IndicatorValueForm(forms.Form):
+    """The realisation of one indicator, judged against last period's value."""
+
+    value = DutchDecimalField(label=_("Realisatie"))
+    note = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, line, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = line
+        self.fields["value"].label = line.indicator.name
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("value")
+        if (
+            is_below_previous(self.line.indicator, value=value, previous=self.line.previous_value)
+            and not cleaned.get("note", "").strip()
+        ):
+            self.add_error(
+                "note",
+                gettext(
+                    "De waarde is lager dan vorige periode (%(previous)s) terwijl deze "
+                    "indicator optelt; licht toe waarom."
+                )
+                % {"previous": formatting.nl_number(self.line.previous_value)},
+            )
+        return cleaned
+
+
+class PlanningChangeForm(forms.Form):
+    original_description = NarrativeField(label=_("Activiteiten volgens projectplan"), rows=2)
+    changed_description = NarrativeField(label=_("Gewijzigde beschrijving"), rows=2)
+
+
+class BudgetLineForm(forms.Form):
+    budget = DutchDecimalField(label=_("Begroting"))
+    spent = DutchDecimalField(label=_("Uitgaven (realisatie)"))
+    forecast = DutchDecimalField(label=_("Uitgaven (prognose)"))
+
+
+class FundingLineForm(forms.Form):
+    budgeted = DutchDecimalField(label=_("Begroot"))
+    received = DutchDecimalField(label=_("Ontvangen / beschikbaar"))
+    committed = DutchDecimalField(label=_("Toegezegd"))
+    to_request = DutchDecimalField(label=_("Nog aan te vragen"))
+    note = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+class ReportFormBundle:
+    """All forms of one report page, bound or unbound, validated together.
+
+    Field names are stable (`ind-<indicator>-value`, `budget-<year>-spent`, ...) so that
+    a returned page shows every typed character again and errors land on their field.
+    """
+
+    def __init__(
+        self,
+        context: ReportContext,
+        data=None,
+        *,
+        extra_activity: bool = False,
+        lights_url: str = "",
+    ):
+        report = context.report
+        self.context = context
+        initial = {name: getattr(report, name) for name in services.REPORT_FIELDS}
+        initial["version"] = report.version
+        self.report = ReportForm(data, initial=initial)
+        activities = [
+            {"id": row.pk, "year": row.year, "activity": row.activity, "progress": row.progress}
+            for row in report.activities.all()
+        ]
+        if data is not None and extra_activity:
+            data = data.copy()
+            total = int(data.get("act-TOTAL_FORMS", 0) or 0)
+            data["act-TOTAL_FORMS"] = str(total + 1)
+        elif data is None and extra_activity:
+            activities.append({})
+        self.activities = ActivityFormSet(data, initial=activities, prefix="act")
+        values = {row.indicator_id: row for row in report.values.all()}
+        self.indicators = [
+            (
+                line,
+                IndicatorValueForm(
+                    data,
+                    line=line,
+                    prefix=f"ind-{line.indicator.pk}",
+                    initial={
+                        "value": values[line.indicator.pk].value
+                        if line.indicator.pk in values
+                        else None,
+                        "note": values[line.indicator.pk].note
+                        if line.indicator.pk in values
+                        else "",
+                    },
+                ),
+            )
+            for line in context.lines
+        ]
+        if lights_url:
+            # htmx: recompute the lights (through programmes.status) while the user types.
+            for _line, form in self.indicators:
+                form.fields["value"].widget.attrs.update(
+                    {
+                        "hx-post": lights_url,
+                        "hx-trigger": "input changed delay:400ms",
+                        "hx-include": "[data-indicator-value]",
+                        "hx-swap": "none",
+                        "data-indicator-value": "",
+                    }
+                )
+        planning = {row.year: row for row in report.planning_changes.all()}
+        self.planning = [
+            (
+                year,
+                PlanningChangeForm(
+                    data,
+                    prefix=f"plan-{year}",
+                    initial={
+                        "original_description": getattr(
+                            planning.get(year), "original_description", ""
+                        ),
+                        "changed_description": getattr(
+                            planning.get(year), "changed_description", ""
+                        ),
+                    },
+                ),
+            )
+            for year in context.years
+        ]
+        budget = {row.year: row for row in report.budget_lines.all()}
+        self.budget = [
+            (
+                year,
+                BudgetLineForm(
+                    data,
+                    prefix=f"budget-{year}",
+                    initial={
+                        name: getattr(budget.get(year), name, None)
+                        for name in ("budget", "spent", "forecast")
+                    },
+                ),
+            )
+            for year in context.years
+        ]
+        funding = {row.source_id: row for row in report.funding_lines.all()}
+        self.funding = [
+            (
+                source,
+                FundingLineForm(
+                    data,
+                    prefix=f"fund-{source.pk}",
+                    initial={
+                        name: getattr(funding.get(source.pk), name, None)
+                        for name in ("budgeted", "received", "committed", "to_request")
+                    }
+                    | {"note": getattr(funding.get(source.pk), "note", "")},
+                ),
+            )
+            for source in context.funding_sources
+        ]
+
+    def all_forms(self):
+        yield self.report
+        yield from (form for _line, form in self.indicators)
+        yield from (form for _year, form in self.planning)
+        yield from (form for _year, form in self.budget)
+        yield from (form for _source, form in self.funding)
+
+    def is_valid(self) -> bool:
+        results = [form.is_valid() for form in self.all_forms()]
+        results.append(self.activities.is_valid())
+        self.mark_invalid_fields()
+        return all(results)
+
+    def mark_invalid_fields(self) -> None:
+        """Fields rendered by hand in table cells: mark errors for sight and screen readers."""
+        for form in self.all_forms():
+            for name in form.errors:
+                if name in form.fields:
+                    widget = form.fields[name].widget
+                    css = widget.attrs.get("class", "")
+                    widget.attrs["class"] = f"{css} is-invalid".strip()
+                    widget.attrs["aria-invalid"] = "true"
+                    widget.attrs["aria-describedby"] = f"{form[name].id_for_label}-fout"
+
+    @property
+    def error_count(self) -> int:
+        count = sum(len(form.errors) for form in self.all_forms())
+        count += sum(len(form.errors) for form in self.activities.forms)
+        return count + len(self.activities.non_form_errors())
+
+    def add_problems(self, problems) -> None:
+        """Show the completeness problems of the workflow on their fields."""
+        forms_by_prefix = {f"ind-{line.indicator.pk}": form for line, form in self.indicators}
+        for name, message in problems:
+            if name.startswith("ind-"):
+                prefix, _sep, field = name.rpartition("-")
+                form = forms_by_prefix.get(prefix)
+                if form is not None:
+                    form.add_error(field, message)
+                    continue
+            if name in self.report.fields:
+                self.report.add_error(name, message)
+            else:
+                self.report.add_error(None, message)
+
+    def to_input(self) -> services.ReportInput:
+        data = self.report.cleaned_data
+        return services.ReportInput(
+            **{name: data.get(name) or "" for name in services.REPORT_FIELDS},
+            activities=self.activities.to_inputs(),
+            values=tuple(
+                services.IndicatorValueInput(
+                    indicator_id=line.indicator.pk,
+                    value=form.cleaned_data.get("value"),
+                    note=form.cleaned_data.get("note", "").strip(),
+                )
+                for line, form in self.indicators
+            ),
+            planning_changes=tuple(
+                services.PlanningChangeInput(year=year, **form.cleaned_data)
+                for year, form in self.planning
+            ),
+            budget_lines=tuple(
+                services.BudgetLineInput(year=year, **form.cleaned_data)
+                for year, form in self.budget
+            ),
+            funding_lines=tuple(
+                services.FundingLineInput(source_id=source.pk, **form.cleaned_data)
+                for source, form in self.funding
+            ),
+        )
+
+
+class ReasonForm(forms.Form):
+    """A required comment: why a report is returned or reopened."""
+
+    reason = forms.CharField(
+        label=_("Reden"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Schrijf de reden op; de coördinator leest die.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

@@ -1,0 +1,123 @@
+"""Who may see or change what. One place, used by views, selectors, exports and downloads.
+
+Roles (a user may hold several; all are assigned in the admin):
+
+- administrator: a superuser; sees and changes everything.
+- ministry (ministerie): the permission `programmes.view_all_regions`; reads every region.
+- viewer, e.g. a wethouder: listed in `Region.viewers`; reads the regions given.
+- programme manager: listed in `Programme.managers`; reads and manages those programmes.
+- coordinator: listed in `Project.coordinators`; reads the programmes of those projects and
+  fills in the reports of the projects they coordinate.
+
+Reading is scoped by programme: whoever may read a programme may read all its projects and
+reports. Functions here return querysets or booleans and never raise; views turn a False into
+a 404 (for objects outside the user's scope) or a 403 (for actions on visible objects).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from programmes.models import Programme, Project, Region
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def sees_everything(user: User) -> bool:
+    return bool(
+        user.is_authenticated
+        and (user.is_superuser or user.has_perm("programmes.view_all_regions"))
+    )
+
+
+def visible_programmes(user: User) -> QuerySet[Programme]:
+    """The programmes the user may read."""
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    if sees_everything(user):
+        return Programme.objects.all()
+    return Programme.objects.filter(
+        Q(region__viewers=user) | Q(managers=user) | Q(projects__coordinators=user)
+    ).distinct()
+
+
+def visible_regions(user: User) -> QuerySet[Region]:
+    """The regions with at least one programme the user may read (all for the ministry)."""
+    if sees_everything(user):
+        return Region.objects.all()
+    return Region.objects.filter(programmes__in=visible_programmes(user)).distinct()
+
+
+def visible_projects(user: User) -> QuerySet[Project]:
+    return Project.objects.filter(programme__in=visible_programmes(user))
+
+
+def can_view_programme(user: User, programme: Programme) -> bool:
+    return visible_programmes(user).filter(pk=programme.pk).exists()
+
+
+def can_view_project(user: User, project: Project) -> bool:
+    return can_view_programme(user, project.programme)
+
+
+def manages_programme(user: User, programme: Programme) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return programme.managers.filter(pk=user.pk).exists()
+
+
+def coordinates_project(user: User, project: Project) -> bool:
+    if not user.is_authenticated:
+        return False
+    return project.coordinators.filter(pk=user.pk).exists()
+
+
+def report_is_editable(report) -> bool:
+    """A report's data may change only while it is a draft or returned, in an open period."""
+    from programmes.models import ProgressReport
+
+    return not report.period.is_closed and report.state in (
+        ProgressReport.State.DRAFT,
+        ProgressReport.State.RETURNED,
+    )
+
+
+def can_edit_report(user: User, report) -> bool:
+    """Fill in or change a report (form, import): its coordinator, a manager of its
+    programme or an administrator, and only while the report is editable."""
+    if not report_is_editable(report):
+        return False
+    return coordinates_project(user, report.project) or manages_programme(
+        user, report.project.programme
+    )
+
+
+def can_review_report(user: User, report) -> bool:
+    """Approve or return a submitted report, reopen an approved one: a manager of its
+    programme or an administrator."""
+    return manages_programme(user, report.project.programme)
+
+
+def can_view_report(user: User, report) -> bool:
+    """Read a report and its history: whoever may read its programme."""
+    return can_view_project(user, report.project)
+
+
+def can_start_report(user: User, project: Project) -> bool:
+    """Start a project's report for a period: its coordinator or a manager of its programme."""
+    return coordinates_project(user, project) or manages_programme(user, project.programme)
+
+
+def may_enter_data(user: User, programme_pk: int) -> bool:
+    """Whether the user fills in or imports anything for this programme: a manager of it, a
+    coordinator of one of its projects, or an administrator (one query at most)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return Programme.objects.filter(
+        Q(managers=user) | Q(projects__coordinators=user), pk=programme_pk
+    ).exists()

@@ -1,0 +1,326 @@
+"""The traffic-light rules (stoplichtmodel), as pure functions over plain values.
+
+This is the one place where a light, an expected value, a progress ratio or a budget variance
+is computed. The dashboard, the report form, the PDFs and the exports all call it, so that
+they always agree. It must never touch the database, the request or the clock: every input
+is an argument (the peildatum included), every output a value.
+
+The rules (docs/traffic-lights.md explains them for users):
+
+- Indicator at a peildatum: the expected value is the planned value for that period if one is
+  set, otherwise linear from the baseline at the project start to the target at the target
+  date. Progress = (actual - baseline) / (expected - baseline). Green at or above the green
+  threshold (default 90 %), oranje at or above the amber threshold (60 %), red below. Target
+  reached is green. Without a value or before there is any expectation: grey.
+- Budget: actual spending against the budget for the elapsed time; over budget is marked.
+- Project: the computed light is the worst of its indicator lights, grey ignored.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+ZERO = Decimal("0")
+ONE = Decimal("1")
+
+
+class Light(TextChoices):
+    """A traffic light. Dutch reports say "oranje", never "amber"."""
+
+    GREEN = "green", _("groen")
+    AMBER = "amber", _("oranje")
+    RED = "red", _("rood")
+    GREY = "grey", _("grijs")
+
+    @property
+    def severity(self) -> int:
+        """Higher is worse; grey ranks lowest so that `worst` can ignore it."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {Light.GREY: 0, Light.GREEN: 1, Light.AMBER: 2, Light.RED: 3}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Progress ratios from which a light is green or oranje; a programme setting."""
+
+    green: Decimal = Decimal("0.90")
+    amber: Decimal = Decimal("0.60")
+
+    def __post_init__(self) -> None:
+        if not (ZERO <= self.amber <= self.green):
+            raise ValueError("amber threshold must lie between 0 and the green threshold")
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class IndicatorStatus:
+    """Everything a reader needs to trust one indicator's light at one peildatum."""
+
+    light: Light
+    expected: Decimal | None
+    actual: Decimal | None
+    progress: Decimal | None  # ratio; 1 means exactly as expected
+    target_reached: bool
+
+    @property
+    def progress_percent(self) -> Decimal | None:
+        if self.progress is None:
+            return None
+        return (self.progress * 100).quantize(ONE, rounding=ROUND_HALF_UP)
+
+
+def _fraction_elapsed(start: datetime.date, end: datetime.date, at: datetime.date) -> Decimal:
+    total = (end - start).days
+    if total <= 0:
+        return ONE
+    elapsed = min(max((at - start).days, 0), total)
+    return Decimal(elapsed) / Decimal(total)
+
+
+def expected_value_at(
+    *,
+    peildatum: datetime.date,
+    baseline: Decimal,
+    target: Decimal,
+    start_date: datetime.date | None,
+    target_date: datetime.date | None,
+    planned: Decimal | None = None,
+    is_cumulative: bool = True,
+) -> Decimal | None:
+    """The value expected at `peildatum`, or None while there is no expectation yet.
+
+    A planned value for the period wins. Otherwise a cumulative indicator is expected to move
+    linearly from `baseline` at `start_date` to `target` at `target_date`; a per-period
+    indicator is expected to reach its target each period once the project has started.
+    """
+    if planned is not None:
+        return planned
+    if start_date is None or peildatum <= start_date:
+        return None
+    if not is_cumulative:
+        return target
+    if target_date is None:
+        return None
+    if peildatum >= target_date:
+        return target
+    return baseline + (target - baseline) * _fraction_elapsed(start_date, target_date, peildatum)
+
+
+def is_target_reached(*, target: Decimal, actual: Decimal, higher_is_better: bool = True) -> bool:
+    return actual >= target if higher_is_better else actual <= target
+
+
+def progress_ratio(
+    *, baseline: Decimal, expected: Decimal, actual: Decimal, higher_is_better: bool = True
+) -> Decimal | None:
+    """(actual - baseline) / (expected - baseline); None when no progress was expected yet.
+
+    The formula holds for lower-is-better indicators too: both differences are negative.
+    """
+    expected_change = expected - baseline
+    if expected_change == 0 or (expected_change < 0) == higher_is_better:
+        return None
+    return (actual - baseline) / expected_change
+
+
+def light_for_progress(progress: Decimal, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Light:
+    if progress >= thresholds.green:
+        return Light.GREEN
+    if progress >= thresholds.amber:
+        return Light.AMBER
+    return Light.RED
+
+
+def indicator_status(
+    *,
+    baseline: Decimal,
+    target: Decimal,
+    expected: Decimal | None,
+    actual: Decimal | None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    higher_is_better: bool = True,
+) -> IndicatorStatus:
+    """The light of one indicator at one peildatum, with the figures behind it."""
+    if actual is None:
+        return IndicatorStatus(Light.GREY, expected, None, None, target_reached=False)
+    if is_target_reached(target=target, actual=actual, higher_is_better=higher_is_better):
+        progress = None
+        if expected is not None:
+            progress = progress_ratio(
+                baseline=baseline,
+                expected=expected,
+                actual=actual,
+                higher_is_better=higher_is_better,
+            )
+        return IndicatorStatus(Light.GREEN, expected, actual, progress, target_reached=True)
+    if expected is None:
+        return IndicatorStatus(Light.GREY, None, actual, None, target_reached=False)
+    progress = progress_ratio(
+        baseline=baseline, expected=expected, actual=actual, higher_is_better=higher_is_better
+    )
+    if progress is None:
+        return IndicatorStatus(Light.GREY, expected, actual, None, target_reached=False)
+    return IndicatorStatus(
+        light_for_progress(progress, thresholds), expected, actual, progress, target_reached=False
+    )
+
+
+def indicator_light(
+    baseline: Decimal,
+    target: Decimal,
+    expected: Decimal | None,
+    actual: Decimal | None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    *,
+    higher_is_better: bool = True,
+) -> Light:
+    """Shorthand for `indicator_status(...).light`."""
+    return indicator_status(
+        baseline=baseline,
+        target=target,
+        expected=expected,
+        actual=actual,
+        thresholds=thresholds,
+        higher_is_better=higher_is_better,
+    ).light
+
+
+def worst_light(lights: Iterable[Light | str]) -> Light:
+    """The worst light, grey ignored; grey when there is nothing else."""
+    worst = Light.GREY
+    for light in lights:
+        light = Light(light)
+        if light.severity > worst.severity:
+            worst = light
+    return worst
+
+
+def project_light(indicator_lights: Iterable[Light | str]) -> Light:
+    """A project's computed light: the worst of its indicator lights, grey ignored."""
+    return worst_light(indicator_lights)
+
+
+def lights_differ(*, reported: Light | str | None, computed: Light | str) -> bool:
+    """True when a reported light disagrees with a computed one that is not grey."""
+    if not reported or Light(computed) == Light.GREY:
+        return False
+    return Light(reported) != Light(computed)
+
+
+def explanation_required(*, reported: Light | str | None, computed: Light | str) -> bool:
+    """Oranje or rood needs an explanation (oorzaak, gevolgen, bijsturing), and so does a
+    reported light that differs from the computed one."""
+    if reported and Light(reported) in (Light.AMBER, Light.RED):
+        return True
+    return lights_differ(reported=reported, computed=computed)
+
+
+@dataclass(frozen=True)
+class BudgetYear:
+    """One calendar year of a project's cost table."""
+
+    year: int
+    budget: Decimal | None = None
+    spent: Decimal | None = None
+    forecast: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    total_budget: Decimal
+    total_spent: Decimal  # actual spending so far
+    total_expected: Decimal  # actual spending plus the forecast for the other years
+    budget_to_date: Decimal  # the budget for the time elapsed at the peildatum
+    variance: Decimal  # total_expected - total_budget; positive is an overrun
+    spending_ratio: Decimal | None  # total_spent / budget_to_date
+    is_over_budget: bool
+    is_under_spent: bool
+    light: Light
+
+
+def budget_to_date(lines: Sequence[BudgetYear], peildatum: datetime.date) -> Decimal:
+    """The budget of the years before the peildatum, plus the elapsed part of its year."""
+    total = ZERO
+    for line in lines:
+        if line.budget is None:
+            continue
+        if line.year < peildatum.year:
+            total += line.budget
+        elif line.year == peildatum.year:
+            start = datetime.date(line.year, 1, 1)
+            end = datetime.date(line.year + 1, 1, 1)
+            total += line.budget * _fraction_elapsed(start, end, peildatum)
+    return total
+
+
+def budget_status(
+    lines: Sequence[BudgetYear],
+    *,
+    peildatum: datetime.date,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> BudgetStatus:
+    """Spending against the budget for the elapsed time.
+
+    Over budget when the actual spending exceeds the budget to date, or when spending plus
+    forecast exceeds the total budget. Under-spent when less than the amber threshold of the
+    budget to date was spent. Light: red when over budget by more than 10 %, oranje when over
+    budget or under-spent, green otherwise, grey without a budget.
+    """
+    total_budget = sum((line.budget or ZERO for line in lines), ZERO)
+    total_spent = sum((line.spent or ZERO for line in lines), ZERO)
+    total_expected = sum(
+        (line.spent if line.spent is not None else (line.forecast or ZERO) for line in lines),
+        ZERO,
+    )
+    to_date = budget_to_date(lines, peildatum)
+    ratio = total_spent / to_date if to_date > 0 else None
+    over_now = ratio is not None and ratio > ONE
+    over_in_total = total_budget > 0 and total_expected > total_budget
+    is_over_budget = over_now or over_in_total
+    is_under_spent = ratio is not None and ratio < thresholds.amber
+    if total_budget == 0:
+        light = Light.GREY
+    elif (ratio is not None and ratio > Decimal("1.10")) or (
+        over_in_total and total_expected > total_budget * Decimal("1.10")
+    ):
+        light = Light.RED
+    elif is_over_budget or is_under_spent:
+        light = Light.AMBER
+    else:
+        light = Light.GREEN
+    return BudgetStatus(
+        total_budget=total_budget,
+        total_spent=total_spent,
+        total_expected=total_expected,
+        budget_to_date=to_date,
+        variance=total_expected - total_budget,
+        spending_ratio=ratio,
+        is_over_budget=is_over_budget,
+        is_under_spent=is_under_spent,
+        light=light,
+    )
+
+
+def count_lights(lights: Iterable[Light | str]) -> dict[Light, int]:
+    """How many of each light, in the order green, oranje, red, grey (for summaries)."""
+    counts = {Light.GREEN: 0, Light.AMBER: 0, Light.RED: 0, Light.GREY: 0}
+    for light in lights:
+        counts[Light(light)] += 1
+    return counts
+
+
+def target_progress(*, target: Decimal, realised: Decimal | None) -> Decimal | None:
+    """Share of a (programme) target realised, as a ratio; None without a realisation."""
+    if realised is None or target <= 0:
+        return None
+    return realised / target

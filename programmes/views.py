@@ -1,0 +1,360 @@
+"""Screens of progress reporting: "Mijn rapportages", the report form, the report page with
+its history, the review actions and the reporting periods of a programme.
+
+Views stay thin: they find the object within the user's scope (404 outside it), call one
+service or reader, and render. Permission and state are checked again by the services;
+a refused action on a visible object answers 403 with a Dutch explanation.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from programmes import permissions, report_data, services, status
+from programmes.forms import ReasonForm, ReportFormBundle
+from programmes.models import Programme, ProgressReport, ReportingPeriod
+from programmes.parsing import AmountError, parse_decimal
+
+
+def _visible_report(request: HttpRequest, pk: int) -> ProgressReport:
+    report = report_data.load_report(pk)
+    if report is None or not permissions.can_view_report(request.user, report):
+        raise Http404(_("Deze rapportage bestaat niet of u mag hem niet zien."))
+    return report
+
+
+def _refused(request: HttpRequest, message: str, report: ProgressReport | None = None):
+    return render(
+        request, "reporting/refused.html", {"message": message, "report": report}, status=403
+    )
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """A coordinator's reports for the open periods; a manager's reports to review."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "reporting/my_reports.html",
+        {
+            "rows": report_data.my_report_rows(user=request.user, today=today),
+            "to_review": report_data.reports_to_review(user=request.user),
+            "managed_programmes": report_data.managed_programmes(user=request.user),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_POST
+def start_report(request: HttpRequest, project_pk: int, period_pk: int) -> HttpResponse:
+    project = get_object_or_404(
+        permissions.visible_projects(request.user).select_related("programme"), pk=project_pk
+    )
+    period = get_object_or_404(ReportingPeriod, pk=period_pk, programme_id=project.programme_id)
+    try:
+        report = services.start_report(project=project, period=period, user=request.user)
+    except services.ReportingError as error:
+        return _refused(request, error.message)
+    return redirect("reporting:report_edit", pk=report.pk)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A report read-only, with its computed light and its full history."""
+    report = _visible_report(request, pk)
+    context = report_data.load_report_context(report)
+    budget_lines = list(report.budget_lines.all())
+    budget = status.budget_status(
+        [
+            status.BudgetYear(
+                year=row.year, budget=row.budget, spent=row.spent, forecast=row.forecast
+            )
+            for row in budget_lines
+        ],
+        peildatum=report.period.peildatum,
+        thresholds=report_data.thresholds_for(report.project),
+    )
+    user = request.user
+    is_open = not report.period.is_closed
+    can_review = permissions.can_review_report(user, report) and is_open
+    return render(
+        request,
+        "reporting/report_detail.html",
+        {
+            "report": report,
+            "context": context,
+            "activities": report.activities.all(),
+            "planning_changes": report.planning_changes.all(),
+            "budget_lines": budget_lines,
+            "budget": budget,
+            "funding_lines": report.funding_lines.select_related("source"),
+            "history": report_data.report_history(report),
+            "can_edit": permissions.can_edit_report(user, report),
+            "can_approve": can_review and report.state == ProgressReport.State.SUBMITTED,
+            "can_reopen": can_review and report.state == ProgressReport.State.APPROVED,
+            "lights_differ": status.lights_differ(
+                reported=report.reported_light, computed=context.computed_light
+            ),
+        },
+    )
+
+
+def _lights_url(report: ProgressReport) -> str:
+    return reverse("reporting:indicator_lights", args=[report.pk])
+
+
+def _render_form(request, report, bundle, *, conflict=None, problems=None, status_code=200):
+    return render(
+        request,
+        "reporting/report_form.html",
+        {
+            "report": report,
+            "bundle": bundle,
+            "context": bundle.context,
+            "conflict": conflict,
+            "problems": problems,
+        },
+        status=status_code,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report form: save a draft, add an activity row, or save and submit."""
+    report = _visible_report(request, pk)
+    user = request.user
+    if not permissions.can_edit_report(user, report):
+        may_edit_when_open = permissions.coordinates_project(
+            user, report.project
+        ) or permissions.manages_programme(user, report.project.programme)
+        if request.method == "GET" and may_edit_when_open:
+            messages.info(request, _("Deze rapportage kan nu niet worden gewijzigd."))
+            return redirect("reporting:report_detail", pk=report.pk)
+        return _refused(request, _("U kunt deze rapportage niet wijzigen."), report)
+    context = report_data.load_report_context(report)
+    if request.method == "GET":
+        return _render_form(
+            request, report, ReportFormBundle(context, lights_url=_lights_url(report))
+        )
+
+    action = request.POST.get("action", "save")
+    bundle = ReportFormBundle(
+        context,
+        request.POST,
+        extra_activity=action == "add_activity",
+        lights_url=_lights_url(report),
+    )
+    if action == "add_activity":
+        return _render_form(request, report, bundle)
+    if not bundle.is_valid():
+        messages.error(
+            request,
+            ngettext(
+                "Er staat %(count)s fout in het formulier; uw invoer staat nog op het scherm.",
+                "Er staan %(count)s fouten in het formulier; uw invoer staat nog op het scherm.",
+                bundle.error_count,
+            )
+            % {"count": bundle.error_count},
+        )
+        return _render_form(request, report, bundle)
+    try:
+        report = services.save_draft(
+            report=report,
+            user=user,
+            data=bundle.to_input(),
+            version=bundle.report.cleaned_data["version"],
+        )
+    except services.EditConflict as conflict:
+        fresh = report_data.load_report(report.pk)
+        data = request.POST.copy()
+        data["version"] = str(fresh.version)
+        bundle = ReportFormBundle(
+            report_data.load_report_context(fresh), data, lights_url=_lights_url(fresh)
+        )
+        bundle.is_valid()
+        return _render_form(request, fresh, bundle, conflict=conflict, status_code=409)
+    except services.NotAllowed as error:
+        return _refused(request, error.message, report)
+    except services.ReportingError as error:
+        messages.error(request, error.message)
+        return _render_form(request, report, bundle)
+
+    if action != "submit":
+        messages.success(request, _("Concept opgeslagen."))
+        return redirect("reporting:report_edit", pk=report.pk)
+    try:
+        services.submit_report(report=report, user=user)
+    except services.Incomplete as incomplete:
+        report = report_data.load_report(report.pk)
+        data = request.POST.copy()
+        data["version"] = str(report.version)
+        bundle = ReportFormBundle(
+            report_data.load_report_context(report), data, lights_url=_lights_url(report)
+        )
+        bundle.is_valid()
+        bundle.add_problems(incomplete.problems)
+        messages.warning(
+            request,
+            _("Concept opgeslagen, maar nog niet ingediend: %(message)s")
+            % {"message": incomplete.message},
+        )
+        return _render_form(request, report, bundle, problems=incomplete.problems)
+    except services.ReportingError as error:
+        messages.error(request, error.message)
+        return redirect("reporting:report_detail", pk=report.pk)
+    messages.success(request, _("De rapportage is ingediend bij de programmamanager."))
+    return redirect("reporting:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def indicator_lights(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the computed lights for the values being typed, without saving anything."""
+    report = _visible_report(request, pk)
+    typed = {}
+    errors = {}
+    for line in report.project.indicators.all():
+        name = f"ind-{line.pk}-value"
+        if name not in request.POST:
+            continue
+        try:
+            typed[line.pk] = parse_decimal(request.POST[name])
+        except AmountError as error:
+            errors[line.pk] = str(error)
+            typed[line.pk] = None
+    context = report_data.load_report_context(report, typed_values=typed)
+    return render(
+        request,
+        "reporting/partials/indicator_lights.html",
+        {
+            "context": context,
+            "items": [(line, errors.get(line.indicator.pk, "")) for line in context.lines],
+        },
+    )
+
+
+def _reason_action(request, pk, *, action, template: str, done: str) -> HttpResponse:
+    """Return or reopen: a manager's action that needs a written reason."""
+    report = _visible_report(request, pk)
+    if not permissions.can_review_report(request.user, report):
+        return _refused(request, _("Alleen een programmamanager kan dit doen."), report)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(report=report, user=request.user, reason=form.cleaned_data["reason"])
+        except services.NotAllowed as error:
+            return _refused(request, error.message, report)
+        except services.ReportingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, done)
+            return redirect("reporting:report_detail", pk=report.pk)
+    return render(request, template, {"report": report, "form": form})
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _visible_report(request, pk)
+    try:
+        services.approve_report(report=report, user=request.user)
+    except services.ReportingError as error:
+        return _refused(request, error.message, report)
+    messages.success(request, _("De rapportage is goedgekeurd."))
+    return redirect("reporting:report_detail", pk=report.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reason_action(
+        request,
+        pk,
+        action=services.return_report,
+        template="reporting/return_form.html",
+        done=_("De rapportage is teruggestuurd naar de coördinator."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reason_action(
+        request,
+        pk,
+        action=services.reopen_report,
+        template="reporting/reopen_form.html",
+        done=_("De rapportage is heropend."),
+    )
+
+
+def _visible_programme(request: HttpRequest, slug: str) -> Programme:
+    programme = (
+        permissions.visible_programmes(request.user)
+        .select_related("region")
+        .filter(slug=slug)
+        .first()
+    )
+    if programme is None:
+        raise Http404(_("Dit programma bestaat niet of u mag het niet zien."))
+    return programme
+
+
+@login_required
+def programme_periods(request: HttpRequest, slug: str) -> HttpResponse:
+    """The reporting periods of a programme with the state of every project's report."""
+    programme = _visible_programme(request, slug)
+    return render(
+        request,
+        "reporting/programme_periods.html",
+        {
+            "programme": programme,
+            "periods": report_data.period_overview(programme=programme),
+            "can_manage": permissions.manages_programme(request.user, programme),
+        },
+    )
+
+
+@login_required
+@require_POST
+def generate_periods(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _visible_programme(request, slug)
+    try:
+        periods = services.generate_periods(programme=programme, user=request.user)
+    except services.ReportingError as error:
+        return _refused(request, error.message)
+    messages.success(
+        request, _("Het programma heeft %(count)s rapportageperioden.") % {"count": len(periods)}
+    )
+    return redirect("reporting:programme_periods", slug=programme.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close_period(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(
+        ReportingPeriod.objects.select_related("programme__region"),
+        pk=pk,
+        programme__in=permissions.visible_programmes(request.user),
+    )
+    if not permissions.manages_programme(request.user, period.programme):
+        return _refused(request, _("Alleen een programmamanager kan een periode sluiten."))
+    if request.method == "POST":
+        try:
+            services.close_period(period=period, user=request.user)
+        except services.ReportingError as error:
+            return _refused(request, error.message)
+        messages.success(request, _("%(period)s is gesloten.") % {"period": period.label})
+        return redirect("reporting:programme_periods", slug=period.programme.slug)
+    counts = report_data.report_state_counts(period=period)
+    return render(request, "reporting/close_period.html", {"period": period, "counts": counts})

@@ -1,0 +1,94 @@
+"""The project progress report (voortgangsrapportage), laid out like the Zeeland report.
+
+Project, region, programme and peildatum; summary; activities with their progress;
+indicators with streefwaarde, planning, realisation and light; planning changes per year;
+cost per year (budget against spending, totals); income per funding source; budget note.
+
+`build` turns one project at one peildatum into a frozen `ProjectReportData` from the shared
+read model (programmes.overview); the template only lays it out. This module must never
+compute a light, a total or a budget figure: they all come from the overview, which takes
+them from programmes.status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from programmes.models import Project, ReportingPeriod
+from programmes.overview import (
+    BudgetLineRow,
+    IndicatorRow,
+    PeriodInfo,
+    ProgrammeInfo,
+    ProjectStatus,
+    period_info,
+    programme_info,
+    project_overview,
+)
+from reports.charts import ProgressBar, progress_bar
+from reports.common import ReportKind, report_filename
+
+TEMPLATE = "reports/project_report.html"
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    row: IndicatorRow
+    bar: ProgressBar
+
+
+@dataclass(frozen=True)
+class BudgetYearLine:
+    """A year of the cost table; realised when spending was reported, else planned."""
+
+    row: BudgetLineRow
+    is_realised: bool
+
+
+@dataclass(frozen=True)
+class ProjectReportData:
+    kind: ReportKind
+    title: str  # "Voortgangsrapportage Regio Deal Zeeland"
+    programme: ProgrammeInfo
+    period: PeriodInfo
+    project: ProjectStatus
+    indicators: tuple[IndicatorLine, ...]
+    budget_years: tuple[BudgetYearLine, ...]
+    activity_years: tuple[int, ...]
+    filename: str
+
+
+def build(*, project: Project, period: ReportingPeriod) -> ProjectReportData:
+    """The report of `project` at `period` (a period of the project's programme)."""
+    programme = programme_info(project.programme)
+    status = project_overview(project=project, period=period)
+    period_data = status.period or period_info(period)
+    return ProjectReportData(
+        kind=ReportKind.PROJECT,
+        title=_("Voortgangsrapportage %(programme)s") % {"programme": programme.name},
+        programme=programme,
+        period=period_data,
+        project=status,
+        indicators=tuple(
+            IndicatorLine(
+                row=row,
+                bar=progress_bar(
+                    target=row.target, realised=row.realised_to_date, expected=row.expected
+                ),
+            )
+            for row in status.indicators
+        ),
+        budget_years=tuple(
+            BudgetYearLine(row=row, is_realised=row.spent is not None)
+            for row in status.budget_lines
+        ),
+        activity_years=tuple(sorted({a.year for a in status.activities if a.year})),
+        filename=report_filename(
+            ReportKind.PROJECT,
+            region_code=programme.region_code,
+            subject=status.title,
+            peildatum=period_data.peildatum,
+        ),
+    )
