@@ -1,0 +1,26 @@
+"""Dutch first: the interface speaks Dutch until the user picks another language.
+
+Django's LocaleMiddleware follows the browser's Accept-Language. Our users are Dutch civil
+servants and aldermen, many on a laptop or tablet set to English; for them a sudden English
+screen is a surprise, not a service. So the language comes from the choice made in the menu
+(the language cookie that /i18n/setlang/ sets) and otherwise is LANGUAGE_CODE, Dutch.
+This middleware only chooses the language; it never translates or formats anything.
+"""
+
+from django.conf import settings
+from django.utils import translation
+
+
+class DutchFirstLocaleMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
