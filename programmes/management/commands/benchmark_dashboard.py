@@ -211,6 +211,17 @@ def build_benchmark_programme(
     return BenchmarkData(region, programme, list(period_list), list(project_list))
 
 
+def refresh_planner_statistics() -> None:
+    """Let the database planner see the rows just built, as autovacuum would in production.
+
+    Without it PostgreSQL plans the dashboard's joins for empty tables and the timings say
+    more about missing statistics than about the pages (seen: 650 ms against 280 ms).
+    ANALYZE runs inside the benchmark's transaction on PostgreSQL and SQLite alike.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 class _Rollback(Exception):
     pass
 
@@ -243,6 +254,7 @@ class Command(BaseCommand):
     def _run(self, *, projects: int, periods: int, runs: int) -> None:
         started = time.perf_counter()
         data = build_benchmark_programme(projects=projects, periods=periods)
+        refresh_planner_statistics()
         self.stdout.write(
             f"{projects} projecten x {periods} perioden opgebouwd in "
             f"{time.perf_counter() - started:.1f} s."

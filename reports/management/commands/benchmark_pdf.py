@@ -40,7 +40,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from weasyprint.text.fonts import FontConfiguration
 
-from programmes.management.commands.benchmark_dashboard import build_benchmark_programme
+from programmes.management.commands.benchmark_dashboard import (
+    build_benchmark_programme,
+    refresh_planner_statistics,
+)
 from reports import service
 from reports.common import ReportKind
 from reports.pdf import PDF_BASE_URL, PDF_OPTIONS, PDF_STATIC_URL
@@ -106,6 +109,7 @@ class Command(BaseCommand):
 
     def _run(self, *, projects: int, periods: int, runs: int, output: Path | None) -> None:
         data = build_benchmark_programme(projects=projects, periods=periods, prefix="pdf-benchmark")
+        refresh_planner_statistics()
         period = data.periods[-1]
         scopes = {
             ReportKind.PROJECT: data.projects[0].pk,
