@@ -12,6 +12,7 @@ This module computes no figure of its own: lights and values come from the overv
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -84,19 +85,61 @@ def _layout(*, y_title: str, barmode: str | None = None, money: bool = False) ->
     return layout
 
 
-def indicator_chart(row: IndicatorRow) -> Chart:
-    """Realisation per peildatum against the expected line and the streefwaarde."""
-    labels = [nl_date(point.period.peildatum) for point in row.history]
+def indicator_chart(row: IndicatorRow, *, start_date: datetime.date | None = None) -> Chart:
+    """Realisation per peildatum against the expected line and the streefwaarde, on a time
+    axis from the project start to the target date.
+
+    The expected line runs from the baseline at `start_date` (the project start) through the
+    expected value at each peildatum to the streefwaarde at the target date, so a reader sees
+    the whole path and where the project stands on it, not only the peildata reported so far.
+    """
+    points = row.history
+    peildata = [p.period.peildatum.isoformat() for p in points]
+    expected_x, expected_y = [], []
+    if start_date is not None and (not points or start_date < points[0].period.peildatum):
+        expected_x.append(start_date.isoformat())
+        expected_y.append(_float(row.baseline))
+    for point in points:
+        if point.expected is not None:
+            expected_x.append(point.period.peildatum.isoformat())
+            expected_y.append(_float(point.expected))
+    target_x, target_y = list(peildata), [_float(p.target) for p in points]
+    if row.target_date is not None and (
+        not points or row.target_date > points[-1].period.peildatum
+    ):
+        expected_x.append(row.target_date.isoformat())
+        expected_y.append(_float(row.current_target))
+        target_x.append(row.target_date.isoformat())
+        target_y.append(_float(row.current_target))
     unit = row.unit or _("waarde")
+    layout = _layout(y_title=unit)
+    # A time axis with the peildata as ticks, written the Dutch way (1-7-2021).
+    layout["xaxis"] = {
+        "type": "date",
+        "automargin": True,
+        "tickformat": "%-d-%-m-%Y",
+        "hoverformat": "%-d-%-m-%Y",
+    }
+    # Ticks at the start, the peildata and the target date while they fit; plotly's own
+    # date ticks beyond that.
+    ticks = sorted({datetime.date.fromisoformat(x) for x in expected_x + peildata})
+    if len(ticks) <= 10:
+        layout["xaxis"].update(
+            {
+                "tickmode": "array",
+                "tickvals": [tick.isoformat() for tick in ticks],
+                "ticktext": [nl_date(tick) for tick in ticks],
+            }
+        )
     figure = {
         "data": [
             {
                 "type": "scatter",
                 "name": _("Realisatie"),
-                "x": labels,
-                "y": [_float(p.actual) for p in row.history],
+                "x": peildata,
+                "y": [_float(p.actual) for p in points],
                 "mode": "lines+markers+text",
-                "text": [nl_number(p.actual) if p.actual is not None else "" for p in row.history],
+                "text": [nl_number(p.actual) if p.actual is not None else "" for p in points],
                 "textposition": "top center",
                 "line": {"color": BLUE, "width": 3, "dash": "solid"},
                 "marker": {"symbol": "circle", "size": 9},
@@ -105,8 +148,8 @@ def indicator_chart(row: IndicatorRow) -> Chart:
             {
                 "type": "scatter",
                 "name": _("Verwacht"),
-                "x": labels,
-                "y": [_float(p.expected) for p in row.history],
+                "x": expected_x,
+                "y": expected_y,
                 "mode": "lines+markers",
                 "line": {"color": ORANGE, "width": 2, "dash": "dash"},
                 "marker": {"symbol": "diamond", "size": 9},
@@ -114,14 +157,14 @@ def indicator_chart(row: IndicatorRow) -> Chart:
             {
                 "type": "scatter",
                 "name": _("Streefwaarde"),
-                "x": labels,
-                "y": [_float(p.target) for p in row.history],
+                "x": target_x,
+                "y": target_y,
                 "mode": "lines+markers",
                 "line": {"color": BLACK, "width": 1.5, "dash": "dot", "shape": "hv"},
                 "marker": {"symbol": "square-open", "size": 7},
             },
         ],
-        "layout": _layout(y_title=unit),
+        "layout": layout,
     }
     rows = tuple(
         (

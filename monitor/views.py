@@ -65,7 +65,10 @@ def project(request, slug, code):
         "programme": data.programme,
         "periods": data.periods,
         "project": status,
-        "indicator_charts": [(row, charts.indicator_chart(row)) for row in status.indicators],
+        "indicator_charts": [
+            (row, charts.indicator_chart(row, start_date=status.start_date))
+            for row in status.indicators
+        ],
         "budget_chart": charts.budget_chart(
             "grafiek-begroting", status.budget_lines, status.budget_total
         )

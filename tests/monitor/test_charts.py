@@ -62,6 +62,20 @@ def test_indicator_table_holds_the_chart_figures_in_dutch(zorgstart):
     assert [cell.text for cell in budget.footer] == ["Totaal", "€ 1.610.000", "€ 500.000", "–"]
 
 
+def test_expected_line_runs_from_the_start_to_the_target_date(zorgstart):
+    # ZorgStart: 250 in two years from 1 February 2021; 43 at peildatum 1-7-2021.
+    chart = charts.indicator_chart(zorgstart.indicators[0], start_date=zorgstart.start_date)
+    realised, expected, target = chart.figure["data"]
+    assert realised["x"] == ["2021-07-01"] and realised["y"] == [43.0]
+    assert expected["x"] == ["2021-02-01", "2021-07-01", "2023-02-01"]
+    assert expected["y"][0] == 0.0 and expected["y"][-1] == 250.0
+    assert expected["y"][1] == pytest.approx(51.4, abs=0.05)
+    assert target["x"][-1] == "2023-02-01" and target["y"][-1] == 250.0
+    axis = chart.figure["layout"]["xaxis"]
+    assert axis["type"] == "date"
+    assert axis["ticktext"] == ["1-2-2021", "1-7-2021", "1-2-2023"]
+
+
 def test_fast_light_badge_renders_exactly_the_shared_component():
     template = Template("{% light_badge light label_prefix='berekend' small=True %}")
     for light in [Light.GREEN, Light.AMBER, Light.RED, Light.GREY, None]:
