@@ -353,6 +353,22 @@ class ReportFormBundle:
             for source in context.funding_sources
         ]
 
+    @property
+    def funding_in_use(self) -> list:
+        """The sources this project reports on, or every source while it has none yet."""
+        used = [(source, form) for source, form in self.funding if source.in_use]
+        return used or self.funding
+
+    @property
+    def funding_other(self) -> list:
+        """The sources the region offers that this project has not used so far."""
+        in_use = {source.pk for source, _form in self.funding_in_use}
+        return [(source, form) for source, form in self.funding if source.pk not in in_use]
+
+    @property
+    def funding_other_has_errors(self) -> bool:
+        return any(form.errors for _source, form in self.funding_other if form.is_bound)
+
     def all_forms(self):
         yield self.report
         yield from (form for _line, form in self.indicators)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -216,11 +216,19 @@ def load_report_context(
         lines=tuple(lines),
         computed_light=status.project_light(line.light for line in lines),
         years=project_years(project),
+        # `in_use`: the project has reported on this source in some period; the form shows
+        # those first and folds the region's other sources away.
         funding_sources=tuple(
             FundingSource.objects.filter(
                 Q(region__isnull=True)
                 | Q(region_id=project.programme.region_id)
                 | Q(pk__in=[line.source_id for line in report.funding_lines.all()])
+            ).annotate(
+                in_use=Exists(
+                    FundingLine.objects.filter(
+                        source_id=OuterRef("pk"), report__project_id=project.pk
+                    )
+                )
             )
         ),
         previous_report=previous,

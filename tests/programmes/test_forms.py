@@ -1,6 +1,7 @@
 """Input the Dutch way: numbers and amounts as people type them, refusals that say what is
 wrong, and a report form that never loses what was typed."""
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -301,3 +302,30 @@ def test_the_form_offers_national_sources_and_those_of_its_own_region_only(clien
     assert own.name in page
     assert national.name in page
     assert elsewhere.name not in page
+
+
+def test_sources_the_project_used_come_first_and_the_others_are_folded_away(client, world, report):
+    regio_deal, provincie = world.sources
+    earlier = factories.ReportingPeriodFactory(
+        programme=world.programme, peildatum=datetime.date(2021, 1, 1)
+    )
+    earlier_report = factories.ProgressReportFactory(project=world.project, period=earlier)
+    factories.FundingLineFactory(report=earlier_report, source=regio_deal, budgeted=Decimal(5))
+    client.force_login(world.coordinator)
+    page = client.get(edit_url(report)).content.decode()
+    shown, folded = page.split("<details", 1)
+    assert regio_deal.name in shown.split("Inkomsten per financieringsbron", 1)[1]
+    assert provincie.name in folded.split("</details>", 1)[0]
+
+    # A value typed wrongly in a folded source opens the fold again, with the input kept.
+    post = complete_post(report, world, **{f"fund-{provincie.pk}-received": "2.3000.000"})
+    page = client.post(edit_url(report), post).content.decode()
+    assert re.search(r"<details class=\"mb-3\" open>", page)
+    assert 'value="2.3000.000"' in page
+
+
+def test_a_project_without_funding_yet_sees_every_source_unfolded(client, world, report):
+    client.force_login(world.coordinator)
+    page = client.get(edit_url(report)).content.decode()
+    assert "Andere financieringsbron" not in page
+    assert all(source.name in page for source in world.sources)
