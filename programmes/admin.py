@@ -47,7 +47,8 @@ class ScopedChoicesMixin:
 class ManagedProgrammesAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     """A programme manager sees and changes only the programmes they manage; an
     administrator (superuser) sees everything. `programme_path` leads from the model to its
-    programme."""
+    programme. Filters on related rows use RelatedOnlyFieldListFilter, so that their choices
+    name only regions, programmes and pillars within that scope."""
 
     programme_path = ""
 
@@ -111,7 +112,7 @@ class ReportingPeriodInline(ScopedChoicesMixin, admin.TabularInline):
 @admin.register(models.Programme)
 class ProgrammeAdmin(ManagedProgrammesAdmin):
     list_display = ["name", "region", "funder", "start_date", "end_date"]
-    list_filter = ["region"]
+    list_filter = [("region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "funder", "region__name"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["managers"]
@@ -143,7 +144,12 @@ class BudgetPlanInline(ScopedChoicesMixin, admin.TabularInline):
 class ProjectAdmin(ManagedProgrammesAdmin):
     programme_path = "programme"
     list_display = ["title", "code", "programme", "pillar", "status", "start_date", "end_date"]
-    list_filter = ["programme__region", "programme", "status", "pillar"]
+    list_filter = [
+        ("programme__region", admin.RelatedOnlyFieldListFilter),
+        ("programme", admin.RelatedOnlyFieldListFilter),
+        "status",
+        ("pillar", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["title", "code", "intended_result", "programme__name"]
     autocomplete_fields = ["owner", "programme"]
     filter_horizontal = ["partners", "coordinators"]
@@ -185,7 +191,11 @@ class TargetRevisionInline(ScopedChoicesMixin, admin.TabularInline):
 class IndicatorAdmin(ManagedProgrammesAdmin):
     programme_path = "project__programme"
     list_display = ["name", "project", "target_value", "unit", "target_date", "is_cumulative"]
-    list_filter = ["project__programme__region", "project__programme", "is_cumulative"]
+    list_filter = [
+        ("project__programme__region", admin.RelatedOnlyFieldListFilter),
+        ("project__programme", admin.RelatedOnlyFieldListFilter),
+        "is_cumulative",
+    ]
     search_fields = ["name", "project__title"]
     list_select_related = ["project"]
     autocomplete_fields = ["project"]
@@ -210,7 +220,11 @@ class IndicatorAdmin(ManagedProgrammesAdmin):
 class ReportingPeriodAdmin(ManagedProgrammesAdmin):
     programme_path = "programme"
     list_display = ["__str__", "programme", "deadline", "is_closed"]
-    list_filter = ["programme__region", "programme", "is_closed"]
+    list_filter = [
+        ("programme__region", admin.RelatedOnlyFieldListFilter),
+        ("programme", admin.RelatedOnlyFieldListFilter),
+        "is_closed",
+    ]
     search_fields = ["programme__name"]
     date_hierarchy = "peildatum"
 
@@ -250,8 +264,8 @@ class ProgressReportAdmin(ManagedProgrammesAdmin):
         "reported_light",
         "highlight",
         "is_demo_data",
-        "project__programme__region",
-        "project__programme",
+        ("project__programme__region", admin.RelatedOnlyFieldListFilter),
+        ("project__programme", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["project__title", "project__code", "summary"]
     list_select_related = ["project", "period"]

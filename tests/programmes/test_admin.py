@@ -82,3 +82,30 @@ def test_an_admin_edit_bumps_the_report_version(client):
 
 def test_history_cannot_be_reverted_from_the_admin(settings):
     assert settings.SIMPLE_HISTORY_REVERT_DISABLED is True
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "/beheer/programmes/project/",
+        "/beheer/programmes/indicator/",
+        "/beheer/programmes/reportingperiod/",
+        "/beheer/programmes/progressreport/",
+        "/beheer/programmes/programme/",
+    ],
+)
+def test_admin_filters_name_no_programme_of_another_region(client, manager, listing):
+    own = factories.ProjectFactory(programme__name="Eigen programma")
+    own.programme.managers.add(manager)
+    factories.IndicatorFactory(project=own)
+    factories.ProgressReportFactory(project=own)
+    other = factories.ProjectFactory(
+        programme__name="Programma van elders", programme__region__name="Regio elders"
+    )
+    factories.IndicatorFactory(project=other)
+    factories.ProgressReportFactory(project=other)
+    client.force_login(manager)
+
+    page = client.get(listing).content.decode()
+    assert "Programma van elders" not in page
+    assert "Regio elders" not in page
