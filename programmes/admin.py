@@ -171,6 +171,13 @@ class ProjectAdmin(ManagedProgrammesAdmin):
                 ]
             },
         ),
+        (
+            _("Kosten volgens het projectplan"),
+            {
+                "fields": ["estimated_cost"],
+                "description": _("De kosten per jaar staan in de begroting per jaar hieronder."),
+            },
+        ),
         (_("Betrokkenen"), {"fields": ["owner", "partners", "coordinators"]}),
     ]
 

@@ -169,6 +169,7 @@ class Loader:
                 "achieved_result": data.get("achieved_result", ""),
                 "follow_up": data.get("follow_up", ""),
                 "public_funds": data.get("public_funds", ""),
+                "estimated_cost": _decimal(data.get("estimated_cost")),
                 "extra_info": data.get("extra_info", ""),
                 "owner": organisations.get(data.get("owner")) if data.get("owner") else None,
             },

@@ -296,6 +296,16 @@ class Project(models.Model):
     achieved_result = models.TextField(_("behaald resultaat"), blank=True)
     follow_up = models.TextField(_("vervolg / borging"), blank=True)
     public_funds = models.TextField(_("ingezette publieke middelen"), blank=True)
+    estimated_cost = models.DecimalField(
+        _("geschatte kosten"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "De geschatte kosten voor de hele looptijd volgens het projectplan, in euro. "
+            "Kosten per jaar staan in de begroting per jaar."
+        ),
+        **MONEY,
+    )
     extra_info = models.TextField(_("aanvullende informatie"), blank=True)
     owner = models.ForeignKey(
         Organisation,
@@ -323,6 +333,7 @@ class Project(models.Model):
         ordering = ["programme", "pillar__order", "number", "title"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "code"], name="project_code_unique"),
+            non_negative("estimated_cost", "project"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
                 | Q(start_date__isnull=True)

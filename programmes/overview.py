@@ -60,6 +60,7 @@ from programmes import status
 from programmes.models import (
     ActivityProgress,
     BudgetLine,
+    BudgetPlan,
     FundingLine,
     Indicator,
     IndicatorValue,
@@ -195,6 +196,14 @@ class BudgetLineRow:
 
 
 @dataclass(frozen=True)
+class PlanLineRow:
+    """The cost of one calendar year as the project plan gives it (BudgetPlan)."""
+
+    year: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class FundingLineRow:
     source: str  # "Totaal" for the totals row
     budgeted: Decimal | None
@@ -253,6 +262,8 @@ class ProjectStatus:
     follow_up: str
     public_funds: str
     extra_info: str
+    estimated_cost: Decimal | None  # for the whole duration, from the project plan
+    plan_lines: tuple[PlanLineRow, ...]  # planned cost per year, from the project plan
     programme_pk: int
     programme_slug: str
     period: PeriodInfo | None
@@ -270,6 +281,11 @@ class ProjectStatus:
     activities: tuple[ActivityRow, ...]
     planning_changes: tuple[PlanningChangeRow, ...]
     history: tuple[PeriodStatus, ...]  # one per matrix period, oldest first
+
+    @property
+    def plan_total(self) -> Decimal | None:
+        """The sum of the planned cost per year, or None without a plan per year."""
+        return _sum(line.amount for line in self.plan_lines) if self.plan_lines else None
 
     @property
     def shown_light(self) -> Light:
@@ -535,6 +551,7 @@ class _Loaded:
     reports: dict[tuple[int, int], _ReportRow]  # (project pk, period pk)
     values: dict[tuple[int, int], tuple[Decimal | None, str]]  # (indicator pk, period pk)
     planned: dict[tuple[int, int], Decimal]  # (indicator pk, period pk)
+    plan_lines: dict[int, list[PlanLineRow]]  # project pk -> planned cost per year
     # Choice labels translated once per build: get_FOO_display per row is slow.
     state_labels: dict[str, str]
     highlight_labels: dict[str, str]
@@ -649,7 +666,8 @@ def _build_projects(projects, contexts: dict[int, _Context]) -> list[ProjectStat
     """Load the projects with a fixed number of queries and turn them into ProjectStatus.
 
     Queries: projects (with pillar and owner), partners, indicators, their revisions, reports,
-    indicator values, planned values, and for the selected periods' reports the
+    indicator values, planned values, the plan's cost per year, and for the selected periods'
+    reports the
     budget lines, funding lines (with source), activities and planning changes.
     """
     project_list = list(
@@ -699,6 +717,12 @@ def _build_projects(projects, contexts: dict[int, _Context]) -> list[ProjectStat
                 indicator__project_id__in=project_ids
             ).values_list("indicator_id", "period_id", "value")
         },
+        plan_lines=_group(
+            BudgetPlan.objects.filter(project_id__in=project_ids)
+            .order_by("year")
+            .values_list("project_id", "year", "amount"),
+            PlanLineRow,
+        ),
         state_labels={value: str(label) for value, label in ProgressReport.State.choices},
         highlight_labels={value: str(label) for value, label in ProgressReport.Highlight.choices},
         status_labels={value: str(label) for value, label in Project.Status.choices},
@@ -757,7 +781,7 @@ def _build_projects(projects, contexts: dict[int, _Context]) -> list[ProjectStat
 
 
 def _group(rows, row_class) -> dict[int, list]:
-    """Rows of (report pk, *fields) as `row_class(*fields)` lists per report pk."""
+    """Rows of (key, *fields) as `row_class(*fields)` lists per key (a report or project pk)."""
     grouped: dict[int, list] = defaultdict(list)
     for report_id, *fields in rows:
         grouped[report_id].append(row_class(*fields))
@@ -1094,6 +1118,8 @@ def _project_status(
         follow_up=project.follow_up,
         public_funds=project.public_funds,
         extra_info=project.extra_info,
+        estimated_cost=project.estimated_cost,
+        plan_lines=tuple(loaded.plan_lines.get(project.pk, ())),
         programme_pk=project.programme_id,
         programme_slug=context.programme_slug,
         period=selected,

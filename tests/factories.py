@@ -150,3 +150,12 @@ class FundingLineFactory(factory.django.DjangoModelFactory):
     report = factory.SubFactory(ProgressReportFactory)
     source = factory.SubFactory(FundingSourceFactory)
     budgeted = Decimal("100000")
+
+
+class BudgetPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.BudgetPlan
+
+    project = factory.SubFactory(ProjectFactory)
+    year = 2021
+    amount = Decimal("100000")

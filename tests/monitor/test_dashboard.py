@@ -3,6 +3,7 @@
 import datetime
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -212,3 +213,16 @@ def test_import_link_only_for_those_who_enter_data(client, wethouder, gooi):
         client.force_login(user)
         page = client.get(PROGRAMME).content.decode()
         assert ("Importeren uit Excel" in page) is shown, user.username
+
+
+def test_project_page_shows_the_cost_in_the_project_plan(client, ministry):
+    project = factories.ProjectFactory(estimated_cost=Decimal("2197000"))
+    factories.BudgetPlanFactory(project=project, year=2020, amount=Decimal("350000"))
+    factories.BudgetPlanFactory(project=project, year=2021, amount=Decimal("125000.50"))
+    client.force_login(ministry)
+    page = text(
+        client.get(reverse("dashboard:project", args=[project.programme.slug, project.code]))
+    )
+    assert "Geschatte kosten voor de hele looptijd: € 2.197.000" in page
+    assert re.search(r"<th scope=\"row\">2021</th><td class=\"num\">€ 125.000,50</td>", page)
+    assert "€ 475.000,50" in page  # the total of the plan per year

@@ -125,10 +125,28 @@ def test_zuid_kennemerland_has_four_pillars(demo):
 
 
 def test_plans_keep_their_projects_and_cost_per_year(demo):
-    # Gorinchem's doe-agenda gives cost per project year; Zuid-Limburg's plan only a total
-    # per activity, which stays in the project text rather than being split over years.
-    assert m.BudgetPlan.objects.filter(project__programme__region__code="gorinchem").exists()
-    assert m.Project.objects.filter(programme__region__code="zuid-limburg").count() == 6
+    # Gorinchem's doe-agenda gives cost per project year; Zuid-Limburg's plan only an
+    # estimated total per activity ("Geschatte kosten"), kept as a number, not split.
+    ambachtsschool = m.BudgetPlan.objects.filter(
+        project__programme__region__code="gorinchem", project__title__icontains="Ambachtsschool"
+    )
+    assert sorted(ambachtsschool.values_list("year", "amount")) == [
+        (2020, Decimal("350000")),
+        (2021, Decimal("350000")),
+    ]
+    costs = dict(
+        m.Project.objects.filter(programme__region__code="zuid-limburg").values_list(
+            "code", "estimated_cost"
+        )
+    )
+    assert costs == {
+        "MOW-1": Decimal("2197000"),
+        "MOW-2": Decimal("2350000"),
+        "MOW-3": Decimal("650000"),
+        "MOW-4": Decimal("200000"),
+        "MOW-5": Decimal("200000"),
+        "MOW-6": Decimal("400000"),
+    }
 
 
 def test_generated_values_are_marked_as_demo_data(demo):

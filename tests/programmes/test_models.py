@@ -58,6 +58,7 @@ def test_a_second_value_for_the_same_indicator_in_a_report_is_refused():
         (factories.FundingLineFactory, "received"),
         (factories.IndicatorValueFactory, "value"),
         (factories.IndicatorFactory, "target_value"),
+        (factories.ProjectFactory, "estimated_cost"),
     ],
 )
 def test_negative_amounts_are_refused_by_the_database(factory, field):
