@@ -288,6 +288,12 @@ class ProjectStatus:
         return _sum(line.amount for line in self.plan_lines) if self.plan_lines else None
 
     @property
+    def planned_cost(self) -> Decimal | None:
+        """What the project plan says the project costs: the plan per year where there is
+        one, else the estimated total."""
+        return self.plan_total if self.plan_lines else self.estimated_cost
+
+    @property
     def shown_light(self) -> Light:
         """The reported light where there is one, else the computed one (for counts)."""
         return self.reported_light or self.computed_light
@@ -362,6 +368,17 @@ class ProgrammeOverview:
     @property
     def differing_count(self) -> int:
         return sum(1 for p in self.active_projects if p.lights_differ)
+
+    @property
+    def planned_cost(self) -> Decimal | None:
+        """The planned cost of all projects according to their plans (finished ones too),
+        or None when no project has a plan figure."""
+        return _sum(p.planned_cost for p in self.projects)
+
+    @property
+    def planned_cost_count(self) -> int:
+        """How many projects have a plan figure (the reader must know the sum is partial)."""
+        return sum(1 for p in self.projects if p.planned_cost is not None)
 
     def project(self, pk: int) -> ProjectStatus | None:
         return next((p for p in self.projects if p.pk == pk), None)

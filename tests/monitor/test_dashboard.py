@@ -226,3 +226,16 @@ def test_project_page_shows_the_cost_in_the_project_plan(client, ministry):
     assert "Geschatte kosten voor de hele looptijd: € 2.197.000" in page
     assert re.search(r"<th scope=\"row\">2021</th><td class=\"num\">€ 125.000,50</td>", page)
     assert "€ 475.000,50" in page  # the total of the plan per year
+
+
+def test_programme_page_sums_the_cost_in_the_project_plans(client, ministry):
+    programme = factories.ProgrammeFactory()
+    by_year = factories.ProjectFactory(programme=programme, estimated_cost=Decimal("999"))
+    factories.BudgetPlanFactory(project=by_year, year=2020, amount=Decimal("350000"))
+    factories.BudgetPlanFactory(project=by_year, year=2021, amount=Decimal("350000"))
+    factories.ProjectFactory(programme=programme, estimated_cost=Decimal("2197000"))
+    factories.ProjectFactory(programme=programme)  # no plan figure
+    client.force_login(ministry)
+    page = text(client.get(reverse("dashboard:programme", args=[programme.slug])))
+    # The plan per year wins over the estimate of the same project: 700.000 + 2.197.000.
+    assert "Kosten volgens de projectplannen: € 2.897.000 (van 2 projecten)." in page
