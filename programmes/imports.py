@@ -260,10 +260,13 @@ def read_workbook(data: bytes, *, filename: str) -> ParsedWorkbook:
     known = {id(ws) for ws in (indicator_ws, budget_ws, help_ws) if ws is not None}
     ignored = tuple(ws.title for ws in workbook.worksheets if id(ws) not in known)
 
-    total_rows = sum(max(ws.max_row - 1, 0) for ws in (indicator_ws, budget_ws) if ws)
+    total_rows = sum(_filled_rows(ws) for ws in (indicator_ws, budget_ws) if ws)
     if total_rows > MAX_ROWS:
         raise _refuse(
-            _("Het bestand heeft %(rows)s rijen; er kunnen er hoogstens %(max)s tegelijk in.")
+            _(
+                "Het bestand heeft %(rows)s ingevulde rijen; er kunnen er hoogstens %(max)s "
+                "tegelijk in. Verdeel de rijen over meer bestanden."
+            )
             % {"rows": nl_number(total_rows), "max": nl_number(MAX_ROWS)}
         )
 
@@ -290,6 +293,34 @@ def read_workbook(data: bytes, *, filename: str) -> ParsedWorkbook:
     )
 
 
+def _filled_rows(ws) -> int:
+    """Data rows (below the header) with at least one value. `ws.max_row` also counts rows
+    that only carry formatting: a sheet coloured down to row 25.000 holds six rows of data,
+    not 25.000, and must not be refused as too large."""
+    return sum(
+        1
+        for values in ws.iter_rows(min_row=2, values_only=True)
+        if any(not _is_blank(value) for value in values)
+    )
+
+
+# What people upload instead of the template, recognised so that the message can say what
+# to do: LibreOffice's own format, Excel's binary format, or text such as a CSV export.
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _looks_like_text(data: bytes) -> bool:
+    sample = data[:4096]
+    if b"\0" in sample:
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut off at the end of the sample is still text.
+        return error.start >= len(sample) - 3
+    return True
+
+
 def _check_container(data: bytes) -> None:
     """Refuse before openpyxl opens anything: size, file kind, unpacked size."""
     if len(data) > MAX_FILE_BYTES:
@@ -310,15 +341,44 @@ def _check_container(data: bytes) -> None:
             )
         )
     if not data.startswith(ZIP_MAGIC):
+        if _looks_like_text(data):
+            raise _refuse(
+                _(
+                    "Dit is een tekstbestand (bijvoorbeeld CSV), geen Excel-werkmap (.xlsx). "
+                    "Download het sjabloon, vul het in en sla het op als .xlsx."
+                )
+            )
         raise _refuse(
             _("Dit is geen Excel-werkmap (.xlsx). Gebruik het sjabloon en sla het op als .xlsx.")
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
+            names = {entry.filename for entry in entries}
+            # The "mimetype" entry of an OpenDocument file is stored, not compressed, and
+            # a few dozen bytes long: reading it unpacks nothing of size.
+            mimetype = (
+                archive.read("mimetype")[:100]
+                if "mimetype" in names and archive.getinfo("mimetype").file_size <= 100
+                else b""
+            )
     except zipfile.BadZipFile as error:
         raise _refuse(_("Het bestand is beschadigd: het kan niet uitgepakt worden.")) from error
-    names = {entry.filename for entry in entries}
+    if mimetype.startswith(ODS_MIMETYPE):
+        raise _refuse(
+            _(
+                "Dit is een OpenDocument-rekenblad (.ods), geen Excel-werkmap (.xlsx). Kies in "
+                "LibreOffice Bestand > Opslaan als, bestandstype 'Excel 2007-365 (.xlsx)', en "
+                "upload dat bestand."
+            )
+        )
+    if "xl/workbook.bin" in names:
+        raise _refuse(
+            _(
+                "Dit is een binaire Excel-werkmap (.xlsb). Sla het bestand op als "
+                "Excel-werkmap (.xlsx) en upload dat."
+            )
+        )
     if "xl/workbook.xml" not in names:
         raise _refuse(
             _("Dit is geen Excel-werkmap (.xlsx), maar een ander soort bestand.")
@@ -459,6 +519,22 @@ def _number(cell, ws, row: int, column: str, issues) -> Decimal | None:
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             issues.append(ImportIssue(_("de cel bevat geen geldig getal."), **place))
+            return None
+        if "%" in (cell.number_format or ""):
+            # Excel stores "50%" as 0,5: reading it either way could be wrong by a factor 100.
+            issues.append(
+                ImportIssue(
+                    _(
+                        "de cel is opgemaakt als percentage (%(shown)s staat er als %(stored)s "
+                        "in). Maak de cel op als getal en typ de waarde zonder %%-teken."
+                    )
+                    % {
+                        "shown": nl_number(Decimal(str(value)) * 100) + "%",
+                        "stored": nl_number(Decimal(str(value))),
+                    },
+                    **place,
+                )
+            )
             return None
         try:
             number = Decimal(str(value))

@@ -12,6 +12,8 @@ comma, dates as 1-7-2021 and a UTF-8 byte order mark.
 
 Text cells that a spreadsheet could read as a formula (starting with = + - @, a tab or a
 carriage return) are neutralised with a leading apostrophe (CSV/formula injection).
+Narratives are stored as sanitised HTML; the export gives them as text, a line per paragraph
+(reports.narrative.narrative_as_text), because a cell would show the tags.
 
 This module must never compute a light or a total itself, check permissions (the views pass
 only programmes the user may read) or query the database.
@@ -34,6 +36,7 @@ from openpyxl.utils import get_column_letter
 from programmes.formatting import nl_date
 from programmes.overview import ProgrammeOverview
 from programmes.status import Light
+from reports.narrative import narrative_as_text
 
 TEXT = "text"
 NUMBER = "number"
@@ -110,8 +113,11 @@ def export_tables(overviews: Sequence[ProgrammeOverview]) -> tuple[Table, ...]:
                     _light(project.reported_light),
                     _light(project.computed_light),
                     _yes_no(project.lights_differ),
-                    report.summary if report else "",
-                    report.light_explanation if report else "",
+                    narrative_as_text(report.summary) if report else "",
+                    narrative_as_text(report.light_explanation) if report else "",
+                    narrative_as_text(report.light_cause) if report else "",
+                    narrative_as_text(report.light_consequences) if report else "",
+                    narrative_as_text(report.light_recovery) if report else "",
                 )
             )
             for indicator in project.indicators:
@@ -157,7 +163,7 @@ def export_tables(overviews: Sequence[ProgrammeOverview]) -> tuple[Table, ...]:
                         line.received,
                         line.committed,
                         line.to_request,
-                        line.note,
+                        narrative_as_text(line.note),
                     )
                 )
             for step in project.history:
@@ -211,6 +217,11 @@ def export_tables(overviews: Sequence[ProgrammeOverview]) -> tuple[Table, ...]:
                 Column(_("Stoplichten verschillen")),
                 Column(_("Samenvatting"), width=60),
                 Column(_("Toelichting stoplicht"), width=60),
+                # Oorzaak, gevolgen, bijsturing: the explanation of an oranje or rood light,
+                # as the PDFs print it.
+                Column(_("Oorzaak"), width=40),
+                Column(_("Gevolgen"), width=40),
+                Column(_("Bijsturing"), width=40),
             ),
             tuple(projects),
         ),
@@ -319,6 +330,7 @@ def workbook_bytes(tables: Sequence[Table], *, title: str) -> bytes:
     workbook.properties.title = title
     workbook.properties.language = "nl-NL"
     header_fill = PatternFill("solid", fgColor="DDE6F0")
+    wrapped = Alignment(wrap_text=True, vertical="top")
     for table in tables:
         ws = workbook.create_sheet(table.title[:31])
         ws.append([column.header for column in table.columns])
@@ -340,6 +352,8 @@ def workbook_bytes(tables: Sequence[Table], *, title: str) -> bytes:
             for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
                 if column.kind == TEXT and isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula, whatever the text
+                    if "\n" in cell.value:
+                        cell.alignment = wrapped  # a narrative's paragraphs, one per line
                 elif number_format and cell.value is not None:
                     cell.number_format = number_format
                     if column.kind == NUMBER and cell.value != int(cell.value):

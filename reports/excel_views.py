@@ -187,6 +187,12 @@ def import_upload(request, slug: str, peildatum: str) -> HttpResponse:
         return redirect("excel:import_start", slug=programme.slug)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
+        # Django's FileField refuses an empty file too; say that, not "choose a file".
+        sent = request.FILES.get("file")
+        if sent is not None and not sent.size:
+            name = sent.name.rsplit("/", 1)[-1][:120]
+            issues = [imports.ImportIssue(_("Het bestand is leeg (0 bytes)."))]
+            return _render_refused(request, programme, period, issues, filename=name)
         issues = [imports.ImportIssue(_("Kies een bestand om te importeren."))]
         return _render_refused(request, programme, period, issues)
     upload = form.cleaned_data["file"]

@@ -25,10 +25,19 @@ from programmes.overview import (
     period_info,
     programme_overview,
 )
+from programmes.status import Light
 from reports.charts import ProgressBar, progress_bar
-from reports.common import ReportKind, report_filename
+from reports.common import ReportKind, report_filename, row_fits
+from reports.ordering import in_agenda_order, pillar_ranks, section_name
 
 TEMPLATE = "reports/programme_monitor.html"
+
+# Characters per line of the narrative column (57 % of an A4 portrait page at 9 pt) and of
+# the project column, and how many lines a row may take and still be kept on one page
+# (about 40 % of the page): see reports.common.row_fits.
+NARRATIVE_CHARS = 56
+TITLE_CHARS = 18
+KEEP_LINES = 24
 
 
 @dataclass(frozen=True)
@@ -38,14 +47,27 @@ class TargetLine:
 
 
 @dataclass(frozen=True)
+class LightCount:
+    light: Light | None  # None: no light reported
+    count: int | None  # None: not applicable (a computed light always exists)
+
+
+@dataclass(frozen=True)
 class ProgrammeMonitorData:
     kind: ReportKind
     title: str  # "Monitor Werken aan Werk"
     period: PeriodInfo
     overview: ProgrammeOverview
     targets: tuple[TargetLine, ...]
+    targets_without_indicators: int  # targets no project indicator counts towards yet
     sections: tuple[PillarGroup, ...]  # pillars with at least one active project
     finished: tuple[ProjectStatus, ...]
+    # Reported lights of the active projects; the overview counts "none" as grijs, the
+    # monitor shows how many projects reported no light at all.
+    reported_counts: tuple[LightCount, ...]
+    computed_counts: tuple[LightCount, ...]
+    keep_together: frozenset[int]  # project pks whose row is short enough to keep whole
+    report_count: int  # projects with a progress report for the peildatum
     filename: str
 
 
@@ -53,6 +75,26 @@ def build(*, programme: Programme, period: ReportingPeriod) -> ProgrammeMonitorD
     overview = programme_overview(programme=programme, period=period)
     period_data = overview.period or period_info(period)
     info = overview.programme
+    groups = [group for group in overview.pillars if group.projects]
+    sections = tuple(
+        PillarGroup(
+            pk=group.pk,
+            name=section_name(group, only=len(groups) == 1),
+            order=group.order,
+            projects=in_agenda_order(group.projects),
+        )
+        for group in groups
+    )
+    finished = in_agenda_order(overview.finished, pillar_order=pillar_ranks(overview.pillars))
+    unreported = sum(1 for p in overview.active_projects if p.reported_light is None)
+    reported = [
+        LightCount(light, count - (unreported if light == Light.GREY else 0))
+        for light, count in overview.reported_counts.items()
+    ]
+    computed = [LightCount(light, count) for light, count in overview.computed_counts.items()]
+    if unreported:
+        reported.append(LightCount(None, unreported))
+        computed.append(LightCount(None, None))
     return ProgrammeMonitorData(
         kind=ReportKind.MONITOR,
         title=_("Monitor %(programme)s") % {"programme": info.name},
@@ -62,12 +104,36 @@ def build(*, programme: Programme, period: ReportingPeriod) -> ProgrammeMonitorD
             TargetLine(target=t, bar=progress_bar(target=t.target, realised=t.realised))
             for t in overview.targets
         ),
-        sections=tuple(group for group in overview.pillars if group.projects),
-        finished=overview.finished,
+        targets_without_indicators=sum(1 for t in overview.targets if not t.indicator_count),
+        sections=sections,
+        finished=finished,
+        reported_counts=tuple(reported),
+        computed_counts=tuple(computed),
+        keep_together=frozenset(
+            p.pk for p in overview.projects if row_fits(_row_cells(p), max_lines=KEEP_LINES)
+        ),
+        report_count=sum(1 for p in overview.projects if p.report),
         filename=report_filename(
             ReportKind.MONITOR,
             region_code=info.region_code,
             subject=info.name,
             peildatum=period_data.peildatum,
+            region_name=info.region_name,
         ),
     )
+
+
+def _row_cells(project: ProjectStatus):
+    report = project.report
+    narrative = " ".join(
+        text
+        for text in (
+            report.summary if report else project.achieved_result or project.intended_result,
+            report.light_explanation if report else "",
+            report.light_cause if report else "",
+            report.light_consequences if report else "",
+            report.light_recovery if report else "",
+        )
+        if text
+    )
+    return [(project.title, TITLE_CHARS), (narrative, NARRATIVE_CHARS)]

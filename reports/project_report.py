@@ -1,6 +1,8 @@
 """The project progress report (voortgangsrapportage), laid out like the Zeeland report.
 
-Project, region, programme and peildatum; summary; activities with their progress;
+Project, region, programme and peildatum; the project's own description (action, intended
+and achieved result, follow-up, public funds: what an agenda such as Zuid-Kennemerland's
+records instead of half-yearly reports); summary; activities with their progress;
 indicators with streefwaarde, planning, realisation and light; planning changes per year;
 cost per year (budget against spending, totals); income per funding source; budget note.
 
@@ -48,12 +50,21 @@ class BudgetYearLine:
 
 
 @dataclass(frozen=True)
+class DescriptionLine:
+    """A field of the project's description, printed only when it holds text."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
 class ProjectReportData:
     kind: ReportKind
     title: str  # "Voortgangsrapportage Regio Deal Zeeland"
     programme: ProgrammeInfo
     period: PeriodInfo
     project: ProjectStatus
+    description: tuple[DescriptionLine, ...]
     indicators: tuple[IndicatorLine, ...]
     budget_years: tuple[BudgetYearLine, ...]
     activity_years: tuple[int, ...]
@@ -71,6 +82,7 @@ def build(*, project: Project, period: ReportingPeriod) -> ProjectReportData:
         programme=programme,
         period=period_data,
         project=status,
+        description=_description(status),
         indicators=tuple(
             IndicatorLine(
                 row=row,
@@ -90,5 +102,30 @@ def build(*, project: Project, period: ReportingPeriod) -> ProjectReportData:
             region_code=programme.region_code,
             subject=status.title,
             peildatum=period_data.peildatum,
+            region_name=programme.region_name,
+            code=status.code if _title_repeats(project) else "",
         ),
     )
+
+
+def _title_repeats(project: Project) -> bool:
+    """Whether another project of the programme has the same title (one query): then the
+    file name needs the project's code to be unique."""
+    return (
+        Project.objects.filter(programme_id=project.programme_id, title=project.title)
+        .exclude(pk=project.pk)
+        .exists()
+    )
+
+
+def _description(status: ProjectStatus) -> tuple[DescriptionLine, ...]:
+    # The columns of the agenda overview, in its order, so both reports read alike.
+    fields = [
+        (_("Actie"), status.action),
+        (_("Beoogd resultaat"), status.intended_result),
+        (_("Behaald resultaat"), status.achieved_result),
+        (_("Vervolg / borging"), status.follow_up),
+        (_("Inzet regionale publieke middelen"), status.public_funds),
+        (_("Extra informatie"), status.extra_info),
+    ]
+    return tuple(DescriptionLine(label, text) for label, text in fields if text and text.strip())

@@ -1,11 +1,11 @@
-"""Template filters of the PDF reports: `{{ text|narrative }}`.
+"""Template filters of the PDF reports: `{{ text|narrative }}` and `{{ text|plain }}`.
 
 Load with `{% load report_format %}`. Sanitising lives in reports.narrative.
 """
 
 from django import template
 
-from reports.narrative import narrative_html
+from reports.narrative import narrative_html, plain_text
 
 register = template.Library()
 
@@ -14,3 +14,9 @@ register = template.Library()
 def narrative(value):
     """Narrative text or pasted HTML as safe paragraphs (only harmless tags, no attributes)."""
     return narrative_html(value)
+
+
+@register.filter
+def plain(value):
+    """Narrative text or pasted HTML as one line of text (escaped by the template)."""
+    return plain_text(value)

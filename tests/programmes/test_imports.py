@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import shutil
 from decimal import Decimal
 
 import openpyxl
@@ -349,9 +350,46 @@ def minimal_book(value="43", *, code="A1", indicator="Uitstroom naar werk"):
 
 
 def test_not_an_xlsx_is_refused():
-    assert refusal(b"Projectcode;Indicator;Realisatie\nA1;X;3\n") == [
+    assert refusal(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") == [
         "Dit is geen Excel-werkmap (.xlsx). Gebruik het sjabloon en sla het op als .xlsx."
     ]
+
+
+def test_a_csv_or_text_file_is_named_as_such():
+    # A CSV export uploaded back, or a .txt renamed to .xlsx.
+    for content in [
+        "\ufeffProjectcode;Indicator;Realisatie\nA1;Uitstroom naar werk;3\n".encode(),
+        "Notities over de uitstroom: 43 inwoners, € 1.610.000".encode(),
+    ]:
+        assert refusal(content) == [
+            "Dit is een tekstbestand (bijvoorbeeld CSV), geen Excel-werkmap (.xlsx). Download "
+            "het sjabloon, vul het in en sla het op als .xlsx."
+        ]
+
+
+def test_a_libreoffice_ods_file_says_how_to_save_as_xlsx():
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        # As LibreOffice writes it: the mimetype first and uncompressed.
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr("META-INF/manifest.xml", "<manifest/>")
+    (message,) = refusal(buffer.getvalue())
+    assert message.startswith("Dit is een OpenDocument-rekenblad (.ods)")
+    assert "Excel 2007-365 (.xlsx)" in message
+
+
+def test_a_binary_xlsb_workbook_is_named_as_such():
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    (message,) = refusal(buffer.getvalue())
+    assert message.startswith("Dit is een binaire Excel-werkmap (.xlsb)")
 
 
 def test_password_protected_file_is_refused():
@@ -393,7 +431,37 @@ def test_too_many_rows_are_refused(monkeypatch):
     for _ in range(4):
         book.active.append(["A1", "Uitstroom naar werk", 1])
     (message,) = refusal(save(book))
-    assert "hoogstens 3 tegelijk" in message
+    assert message == (
+        "Het bestand heeft 5 ingevulde rijen; er kunnen er hoogstens 3 tegelijk in. Verdeel de "
+        "rijen over meer bestanden."
+    )
+
+
+def test_rows_with_only_formatting_do_not_count_towards_the_row_limit(monkeypatch):
+    """Someone colours the column down to row 25.000: the sheet's max_row says 25.000, the
+    file holds one row of data and must import, not be refused as too large."""
+    from openpyxl.styles import PatternFill
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    book = minimal_book("43")
+    for row in range(3, 40):
+        book.active.cell(row=row, column=3).fill = PatternFill("solid", fgColor="FFFF00")
+    assert book.active.max_row == 39
+
+    parsed = parsed_from(book)
+
+    assert [(r.row, r.value) for r in parsed.indicators] == [(2, Decimal("43"))]
+
+
+def test_a_cell_formatted_as_percentage_is_refused():
+    """Excel keeps "50%" as 0,5: taking either 0,5 or 50 could be wrong a hundredfold."""
+    book = minimal_book(0.5)
+    book.active["C2"].number_format = "0%"
+
+    assert refusal(save(book)) == [
+        "Blad Indicatoren, rij 2, kolom Realisatie: de cel is opgemaakt als percentage (50% "
+        "staat er als 0,5 in). Maak de cel op als getal en typ de waarde zonder %-teken."
+    ]
 
 
 def test_formula_is_refused_not_evaluated():
@@ -546,6 +614,62 @@ def test_broken_uploads_write_nothing_and_say_why(client, world, content):
     assert "Er is niets opgeslagen" in response.content.decode()
     after = (history_count(), IndicatorValue.objects.count(), ProgressReport.objects.count())
     assert after == before
+
+
+def test_an_empty_upload_says_the_file_is_empty(client, world):
+    client.force_login(world["manager"])
+
+    response = upload(client, world, b"", name="leeg.xlsx")
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "leeg.xlsx is niet geïmporteerd" in html
+    assert "Het bestand is leeg (0 bytes)." in html
+    assert "Kies een bestand" not in html
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_a_template_saved_by_libreoffice_imports(client, world, tmp_path):
+    """The template, filled in and saved again by LibreOffice Calc (its own number, date and
+    sheet-protection handling), reads as the same rows."""
+    import subprocess
+
+    book = template_book(client, world)
+    set_cell(book["Indicatoren"], "A1", "Uitstroom naar werk", "Realisatie", "1.234")
+    set_cell(book["Indicatoren"], "A1", "Gestarte trajecten", "Realisatie", 17)
+    set_cell(book["Begroting"], "A1", 2021, "Begroting", "€ 1.610.000,50")
+    source = tmp_path / "ingevuld.xlsx"
+    source.write_bytes(save(book))
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profiel",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(tmp_path / "uit"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    saved = (tmp_path / "uit" / "ingevuld.xlsx").read_bytes()
+
+    parsed = imports.read_workbook(saved, filename="ingevuld.xlsx")
+
+    assert parsed.declared_peildatum == PEILDATUM
+    assert parsed.declared_programme == "werken-aan-werk"
+    assert {(r.project_code, r.indicator, r.value) for r in parsed.indicators} == {
+        ("A1", "Uitstroom naar werk", Decimal("1234")),
+        ("A1", "Gestarte trajecten", Decimal("17")),
+    }
+    assert [(r.year, r.budget) for r in parsed.budget] == [(2021, Decimal("1610000.50"))]
+    plan = imports.plan_import(
+        parsed=parsed, programme=world["programme"], period=world["period"], user=world["manager"]
+    )
+    assert len(plan.changed_rows) == 3
 
 
 def test_one_bad_row_among_good_ones_writes_nothing(world):

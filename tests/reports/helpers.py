@@ -4,11 +4,18 @@ import io
 
 from pypdf import PdfReader
 
+# WeasyPrint hyphenates long words in narrow columns with U+2010 (typed hyphens are
+# U+002D); "Mobili‐ teitsteam" in the extracted text is one word again without it.
+LAYOUT_HYPHEN = "\u2010 "
+
 
 def pdf_pages(pdf: bytes) -> list[str]:
-    """The text of every page, whitespace collapsed so that figures read as printed."""
+    """The text of every page, whitespace collapsed so that figures read as printed and
+    hyphenated words joined again."""
     reader = PdfReader(io.BytesIO(pdf))
-    return [" ".join(page.extract_text().split()) for page in reader.pages]
+    return [
+        " ".join(page.extract_text().split()).replace(LAYOUT_HYPHEN, "") for page in reader.pages
+    ]
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -155,7 +155,11 @@ def test_pdf_has_title_author_language_and_tags(zeeland):
 
     reader = pdf_reader(_render(ReportKind.PROJECT, zeeland, period).pdf)
 
-    assert reader.metadata.title == ("Voortgangsrapportage Regio Deal Zeeland – peildatum 1-1-2020")
+    # The project in the title: every project of a programme has its own document title.
+    assert reader.metadata.title == (
+        "Voortgangsrapportage Aanvalsplan voor de Arbeidsmarktregio Zeeland"
+        " – Regio Deal Zeeland – peildatum 1-1-2020"
+    )
     assert reader.metadata.author == "Arbeidsmarktmonitor"
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "nl"
