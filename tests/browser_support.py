@@ -25,7 +25,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+# tests/browser_support.py -> the project root (test-output/ is in .gitignore).
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
 
 
 @pytest.fixture(scope="session")

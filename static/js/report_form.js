@@ -10,6 +10,9 @@
   var total = form.querySelector("input[name='act-TOTAL_FORMS']");
   var container = document.getElementById("activities");
   form.querySelectorAll("[data-add-activity]").forEach(function (button) {
+    // With JavaScript the button no longer submits: Enter in a one-line field then saves the
+    // draft (the form's next submit button) instead of adding a row.
+    button.type = "button";
     button.addEventListener("click", function (event) {
       event.preventDefault();
       var index = parseInt(total.value, 10) || 0;
@@ -20,7 +23,8 @@
       container.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
       var rows = container.querySelectorAll(".activity-row");
-      var field = rows[rows.length - 1].querySelector("textarea");
+      // Focus the new row's first field (the year), so keyboard users continue in order.
+      var field = rows[rows.length - 1].querySelector("input:not([type=hidden]), textarea");
       if (field) { field.focus(); }
     });
   });
