@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -346,7 +347,8 @@ class ProgrammeOverview:
     positive_highlights: tuple[Highlight, ...]
     adjusted_highlights: tuple[Highlight, ...]
     computed_counts: dict[Light, int] = field(hash=False)  # active projects
-    reported_counts: dict[Light, int] = field(hash=False)  # active projects; none = grijs
+    reported_counts: dict[Light, int] = field(hash=False)  # active projects with a light
+    unreported_count: int = 0  # active projects without a reported light
     budget: BudgetStatus | None = None  # all projects' year lines summed per year
     budget_years: tuple[BudgetLineRow, ...] = ()
 
@@ -679,18 +681,38 @@ def _context(
     )
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def project_order_key(project: Project | ProjectStatus) -> tuple:
+    """The order of projects within a pillar: by number where the source numbers them (the
+    Gooi en Vechtstreek monitor), else by code read naturally (WNW-2 before WNW-10: the
+    Zuid-Kennemerland evaluation codes its activities in the source's order), then title.
+    """
+    code = tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+        for part in _DIGITS.split(project.code or "")
+    )
+    return (project.number is None, project.number or 0, code, project.title, project.pk)
+
+
 def _build_projects(projects, contexts: dict[int, _Context]) -> list[ProjectStatus]:
     """Load the projects with a fixed number of queries and turn them into ProjectStatus.
 
     Queries: projects (with pillar and owner), partners, indicators, their revisions, reports,
     indicator values, planned values, the plan's cost per year, and for the selected periods'
-    reports the
-    budget lines, funding lines (with source), activities and planning changes.
+    reports the budget lines, funding lines (with source), activities and planning changes.
+    Projects come in programme order: by pillar, then as `project_order_key` says.
     """
-    project_list = list(
-        projects.select_related("pillar", "owner").order_by(
-            "programme_id", "pillar__order", "number", "title", "pk"
-        )
+    project_list = sorted(
+        projects.select_related("pillar", "owner"),
+        key=lambda p: (
+            p.programme_id,
+            p.pillar is None,
+            p.pillar.order if p.pillar else 0,
+            p.pillar_id or 0,
+            *project_order_key(p),
+        ),
     )
     project_ids = [p.pk for p in project_list]
     # Partners, indicators and revisions are grouped here rather than with prefetch_related:
@@ -841,7 +863,8 @@ def _programme(
         positive_highlights=tuple(h for h in highlights if h.kind == "positive"),
         adjusted_highlights=tuple(h for h in highlights if h.kind == "adjusted"),
         computed_counts=status.count_lights(p.computed_light for p in active),
-        reported_counts=status.count_lights(p.reported_light or Light.GREY for p in active),
+        reported_counts=status.count_lights(p.reported_light for p in active if p.reported_light),
+        unreported_count=sum(1 for p in active if not p.reported_light),
         budget=budget,
         budget_years=budget_years,
     )

@@ -1,25 +1,17 @@
 """The order and the section names in which the monitor and the agenda list projects.
 
-The read model orders projects by pillar, number and title. Agendas such as the
-Zuid-Kennemerland evaluation number nothing but give every activity a code in the order of
-the source (WNW-01, WNW-02, ...); sorting those by title would shuffle the seed's order. So
-within a section: number first, then the code read naturally (A2 before A10), then title.
+The order within a section is the read model's (`programmes.overview.project_order_key`),
+so the dashboard, the PDFs and the exports list projects alike; this module only merges
+lists the read model keeps apart (the agenda lists finished projects under their pillar).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from programmes.overview import PillarGroup, ProjectStatus
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-def _natural(code: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else part.lower() for part in _DIGITS.split(code))
+from programmes.overview import PillarGroup, ProjectStatus, project_order_key
 
 
 def in_agenda_order(
@@ -31,13 +23,7 @@ def in_agenda_order(
     return tuple(
         sorted(
             projects,
-            key=lambda p: (
-                ranks.get(p.pillar_pk, len(ranks)),
-                p.number is None,
-                p.number or 0,
-                _natural(p.code or ""),
-                p.title,
-            ),
+            key=lambda p: (ranks.get(p.pillar_pk, len(ranks)), *project_order_key(p)),
         )
     )
 

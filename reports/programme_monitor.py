@@ -86,14 +86,10 @@ def build(*, programme: Programme, period: ReportingPeriod) -> ProgrammeMonitorD
         for group in groups
     )
     finished = in_agenda_order(overview.finished, pillar_order=pillar_ranks(overview.pillars))
-    unreported = sum(1 for p in overview.active_projects if p.reported_light is None)
-    reported = [
-        LightCount(light, count - (unreported if light == Light.GREY else 0))
-        for light, count in overview.reported_counts.items()
-    ]
+    reported = [LightCount(light, count) for light, count in overview.reported_counts.items()]
     computed = [LightCount(light, count) for light, count in overview.computed_counts.items()]
-    if unreported:
-        reported.append(LightCount(None, unreported))
+    if overview.unreported_count:
+        reported.append(LightCount(None, overview.unreported_count))
         computed.append(LightCount(None, None))
     return ProgrammeMonitorData(
         kind=ReportKind.MONITOR,

@@ -341,3 +341,27 @@ def test_without_history_the_figures_of_the_period_are_the_same():
     assert short.targets == full.targets
     assert short.budget == full.budget
     assert [p.computed_light for p in short.projects] == [p.computed_light for p in full.projects]
+
+
+def test_projects_without_a_reported_light_are_counted_apart_not_as_grijs():
+    programme = factories.ProgrammeFactory()
+    period = factories.ReportingPeriodFactory(
+        programme=programme, peildatum=datetime.date(2021, 7, 1)
+    )
+    reported = factories.ProjectFactory(programme=programme, code="A")
+    factories.ProgressReportFactory(project=reported, period=period, reported_light="red")
+    factories.ProjectFactory(programme=programme, code="B")  # no report, so no light
+    overview = programme_overview(programme=programme, period=period)
+    assert overview.reported_counts == {Light.GREEN: 0, Light.AMBER: 0, Light.RED: 1, Light.GREY: 0}
+    assert overview.unreported_count == 1
+
+
+def test_projects_follow_their_number_else_their_code_in_the_sources_order():
+    programme = factories.ProgrammeFactory()
+    pillar = factories.PillarFactory(programme=programme)
+    for code, title in [("WNW-10", "Aanpak ZZP"), ("WNW-2", "Regionaal Mobiliteitsteam")]:
+        factories.ProjectFactory(programme=programme, pillar=pillar, code=code, title=title)
+    factories.ProjectFactory(programme=programme, pillar=pillar, code="X", number=1, title="Zz")
+    overview = programme_overview(programme=programme)
+    (group,) = overview.pillars
+    assert [p.code for p in group.projects] == ["X", "WNW-2", "WNW-10"]
