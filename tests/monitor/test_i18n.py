@@ -225,3 +225,14 @@ def test_compiled_catalogue_matches_the_po_file():
         if got != entry["msgstr"]:
             stale.append(entry["msgid"])
     assert stale == []
+
+
+def test_the_language_is_chosen_with_a_button_also_before_signing_in(client):
+    page = text(client.get(LOGIN))
+    # Each language named in itself, and nothing happens on merely selecting one (WCAG 3.2.2).
+    assert '<option value="en" lang="en">English</option>' in page
+    assert '<option value="nl" lang="nl" selected>Nederlands</option>' in page
+    assert "onchange" not in page
+    assert re.search(r'<button class="btn btn-sm btn-light" type="submit">Kies', page)
+    client.post(reverse("set_language"), {"language": "en", "next": LOGIN})
+    assert "Sign in" in text(client.get(LOGIN))
