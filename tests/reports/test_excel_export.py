@@ -140,6 +140,17 @@ def test_numbers_are_numbers_amounts_euros_dates_dates_lights_dutch_words(client
     assert {r["Status"].value for r in reports} == {"concept", "goedgekeurd"}
 
 
+def test_projects_sheet_holds_the_cost_in_the_project_plan(client, world):
+    world["zorg"].estimated_cost = 2197000
+    world["zorg"].save(update_fields=["estimated_cost"])
+    book = open_book(download(client, world["manager"], export_url(world)))
+    _, projects = sheet_rows(book["Projecten"])
+    zorg = next(p for p in projects if p["Projectcode"].value == "A1")
+    cost = zorg["Kosten volgens projectplan"]
+    assert cost.value == 2197000 and cost.data_type == "n"
+    assert cost.number_format.startswith('"€"')
+
+
 def test_formula_injection_is_neutralised_in_xlsx_and_csv(client, world):
     book = open_book(download(client, world["manager"], export_url(world)))
     _, projects = sheet_rows(book["Projecten"])
