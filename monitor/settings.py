@@ -100,9 +100,10 @@ TEMPLATES = [
 
 # SQLite is the embedded default for the demo; production and CI set DATABASE_URL
 # (postgres://user:password@host:5432/name).
+# An empty DATABASE_URL counts as unset (`DATABASE_URL= make test` runs on SQLite).
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }

@@ -65,6 +65,18 @@ def test_debug_is_off_unless_set():
 
 
 @pytest.mark.django_db
+def test_an_empty_database_url_means_the_sqlite_default():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="monitor.example.nl",
+        DATABASE_URL="",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "django.db.backends.sqlite3", result.stderr
+
+
 def test_load_demo_refuses_without_demo_mode(settings):
     from django.contrib.auth import get_user_model
 
