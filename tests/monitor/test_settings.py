@@ -77,6 +77,7 @@ def test_an_empty_database_url_means_the_sqlite_default():
     assert result.stdout.strip().splitlines()[-1] == "django.db.backends.sqlite3", result.stderr
 
 
+@pytest.mark.django_db
 def test_load_demo_refuses_without_demo_mode(settings):
     from django.contrib.auth import get_user_model
 
