@@ -704,8 +704,11 @@ def _build_projects(projects, contexts: dict[int, _Context]) -> list[ProjectStat
     reports the budget lines, funding lines (with source), activities and planning changes.
     Projects come in programme order: by pillar, then as `project_order_key` says.
     """
+    # Keyed lookups below need no order from the database: `.order_by()` drops the models'
+    # default ordering, whose joins and sort were most of these queries' time (19 of 20 ms
+    # for the indicator values of 200 projects).
     project_list = sorted(
-        projects.select_related("pillar", "owner"),
+        projects.select_related("pillar", "owner").order_by(),
         key=lambda p: (
             p.programme_id,
             p.pillar is None,
@@ -740,21 +743,25 @@ def _build_projects(projects, contexts: dict[int, _Context]) -> list[ProjectStat
         revisions={pk: tuple(items) for pk, items in revisions.items()},
         reports={
             (row[1], row[2]): _ReportRow(*row)
-            for row in ProgressReport.objects.filter(project_id__in=project_ids).values_list(
-                *_REPORT_FIELDS
-            )
+            for row in ProgressReport.objects.filter(project_id__in=project_ids)
+            .order_by()
+            .values_list(*_REPORT_FIELDS)
         },
         values={
             (indicator_id, period_id): (value, note)
             for indicator_id, period_id, value, note in IndicatorValue.objects.filter(
                 report__project_id__in=project_ids
-            ).values_list("indicator_id", "report__period_id", "value", "note")
+            )
+            .order_by()
+            .values_list("indicator_id", "report__period_id", "value", "note")
         },
         planned={
             (indicator_id, period_id): value
             for indicator_id, period_id, value in PlannedValue.objects.filter(
                 indicator__project_id__in=project_ids
-            ).values_list("indicator_id", "period_id", "value")
+            )
+            .order_by()
+            .values_list("indicator_id", "period_id", "value")
         },
         plan_lines=_group(
             BudgetPlan.objects.filter(project_id__in=project_ids)
