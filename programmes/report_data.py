@@ -393,6 +393,9 @@ def report_history(report: ProgressReport) -> list[HistoryEntry]:
                     changes=tuple(changes),
                 )
             )
+    # Newest first. Two records of one save can carry the same time; reversing first keeps
+    # the later record of a model first among equals (the sort is stable).
+    entries.reverse()
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
 

@@ -136,3 +136,20 @@ def test_the_history_takes_a_fixed_number_of_queries(world, django_assert_max_nu
     with django_assert_max_num_queries(9):
         history = report_data.report_history(report)
     assert len(history) > 40
+
+
+def test_records_of_the_same_moment_show_the_later_one_first(world):
+    report = services.start_report(
+        project=world.project, period=world.period, user=world.coordinator
+    )
+    report.summary = "Tweede versie"
+    report._change_reason = "Concept opgeslagen"
+    report.save()
+    # One save can write two records within the clock's resolution: make them equal.
+    records = report.history.order_by("history_id")
+    moment = records.first().history_date
+    records.update(history_date=moment)
+    reasons = [
+        e.reason for e in report_data.report_history(report) if e.subject.startswith("Rapportage")
+    ]
+    assert reasons[:2] == ["Concept opgeslagen", "Rapportage gestart"]
