@@ -456,3 +456,6 @@ class ReasonForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        # Refused: the focus goes straight to the field that needs the reason (WCAG 3.3.1).
+        if self.is_bound and self.errors.get("reason"):
+            self.fields["reason"].widget.attrs["autofocus"] = True

@@ -2,6 +2,7 @@
 periods and approved reports that cannot change."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -475,3 +476,16 @@ def test_my_reports_lists_states_and_deadlines(client, world):
     client.force_login(world.manager)
     page = client.get(reverse("reporting:my_reports")).content.decode()
     assert "Te beoordelen" in page and "ZorgStart" in page
+
+
+def test_a_return_without_reason_says_so_in_the_title_and_focuses_the_field(client, world):
+    report = submitted(world)
+    client.force_login(world.manager)
+    url = reverse("reporting:return", args=[report.pk])
+    first = client.get(url).content.decode()
+    assert "<title>Rapportage terugsturen:" in first and "autofocus" not in first
+    refused = client.post(url, {"reason": "  "}).content.decode()
+    assert "<title>Fout: Rapportage terugsturen:" in refused
+    assert re.search(r'<textarea[^>]*name="reason"[^>]*autofocus|<textarea[^>]*autofocus', refused)
+    report.refresh_from_db()
+    assert report.state == ProgressReport.State.SUBMITTED
