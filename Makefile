@@ -24,6 +24,7 @@ run: install
 
 # The whole suite: SQLite by default, PostgreSQL when DATABASE_URL is set.
 test: install
+	bash .ci/chromium
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=monitor.settings_test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
