@@ -10,7 +10,6 @@ Amounts and indicator values are exact decimals (euros, counts), never floats.
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from programmes.calendar import format_peildatum, is_peildatum, period_key
 from programmes.status import Light
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -503,21 +503,6 @@ class ReportingPeriod(models.Model):
             raise ValidationError(
                 {"peildatum": _("Een peildatum valt altijd op 1 januari of 1 juli.")}
             )
-
-
-def is_peildatum(value: datetime.date) -> bool:
-    return value.day == 1 and value.month in (1, 7)
-
-
-def format_peildatum(value: datetime.date) -> str:
-    """Dutch short date without leading zeros: 1-7-2021."""
-    return f"{value.day}-{value.month}-{value.year}"
-
-
-def period_key(peildatum: datetime.date) -> str:
-    if peildatum.month == 7:
-        return f"{peildatum.year}-H1"
-    return f"{peildatum.year - 1}-H2"
 
 
 class ProgressReport(models.Model):

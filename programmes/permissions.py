@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from programmes.models import Programme, Project, Region
+from programmes.models import Programme, ProgressReport, Project, Region
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -75,14 +76,26 @@ def coordinates_project(user: User, project: Project) -> bool:
     return project.coordinators.filter(pk=user.pk).exists()
 
 
-def report_is_editable(report) -> bool:
-    """A report's data may change only while it is a draft or returned, in an open period."""
-    from programmes.models import ProgressReport
+# The one definition of "the data of a report may change": a draft or a returned report in an
+# open period. Services, the admin, the import and the pages all ask `report_is_editable`
+# or `edit_refusal`.
+EDITABLE_STATES = frozenset({ProgressReport.State.DRAFT, ProgressReport.State.RETURNED})
 
-    return not report.period.is_closed and report.state in (
-        ProgressReport.State.DRAFT,
-        ProgressReport.State.RETURNED,
-    )
+
+def report_is_editable(report: ProgressReport) -> bool:
+    """A report's data may change only while it is a draft or returned, in an open period."""
+    return not report.period.is_closed and report.state in EDITABLE_STATES
+
+
+def edit_refusal(report: ProgressReport) -> str:
+    """Why the data of a report cannot change now, as a Dutch sentence; "" when it can."""
+    if report.period.is_closed:
+        return _("De periode is gesloten; de rapportage kan niet meer worden gewijzigd.")
+    if report.state == ProgressReport.State.APPROVED:
+        return _("Een goedgekeurde rapportage kan niet worden gewijzigd.")
+    if report.state == ProgressReport.State.SUBMITTED:
+        return _("De rapportage is ingediend en wacht op beoordeling; wijzigen kan nu niet.")
+    return ""
 
 
 def can_edit_report(user: User, report) -> bool:

@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programmes import formatting, sanitize, status
+from programmes import calendar, formatting, sanitize, status
 from programmes.models import (
     ActivityProgress,
     BudgetLine,
@@ -92,13 +92,6 @@ def is_below_previous(
 def thresholds_for(project: Project) -> status.Thresholds:
     programme = project.programme
     return status.Thresholds(green=programme.green_threshold, amber=programme.amber_threshold)
-
-
-def project_years(project: Project) -> tuple[int, ...]:
-    """The calendar years of a project (of its programme where the project has no dates)."""
-    start = project.start_date or project.programme.start_date
-    end = project.end_date or project.programme.end_date
-    return tuple(range(start.year, max(start.year, end.year) + 1))
 
 
 def indicator_line(
@@ -215,7 +208,7 @@ def load_report_context(
         report=report,
         lines=tuple(lines),
         computed_light=status.project_light(line.light for line in lines),
-        years=project_years(project),
+        years=calendar.project_years(project, project.programme),
         # `in_use`: the project has reported on this source in some period; the form shows
         # those first and folds the region's other sources away.
         funding_sources=tuple(
@@ -431,24 +424,14 @@ def _reports_by_key(projects, periods) -> dict[tuple[int, int], ProgressReport]:
     return {(report.project_id, report.period_id): report for report in reports}
 
 
-def _reports_due(project: Project, period: ReportingPeriod) -> bool:
-    """A project reports on a period when it ran during the half-year before the peildatum."""
-    half_year_start = (
-        datetime.date(period.peildatum.year - 1, 7, 1)
-        if period.peildatum.month == 1
-        else datetime.date(period.peildatum.year, 1, 1)
-    )
-    if project.start_date and project.start_date >= period.peildatum:
-        return False
-    return not (project.end_date and project.end_date < half_year_start)
-
-
 def _rows(projects, periods, today: datetime.date) -> list[ReportRow]:
     reports = _reports_by_key(projects, periods)
     rows = []
     for period in periods:
         for project in projects:
-            if project.programme_id != period.programme_id or not _reports_due(project, period):
+            if project.programme_id != period.programme_id or not calendar.reports_on(
+                project, period.peildatum
+            ):
                 continue
             report = reports.get((project.pk, period.pk))
             done = report is not None and report.state in (

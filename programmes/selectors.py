@@ -6,13 +6,11 @@ Every function takes the user (keyword-only) and returns only what that user may
 
 from __future__ import annotations
 
-import datetime
-import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from programmes import overview, permissions
+from programmes import calendar, overview, permissions
 from programmes.models import Programme, Project, Region, ReportingPeriod
 
 
@@ -83,19 +81,9 @@ def home_dashboard(*, user, region_code: str = "") -> HomeDashboard:
     return HomeDashboard(regions, region_choices, region_code)
 
 
-def peildatum_for_key(key: str) -> datetime.date | None:
-    """The peildatum that closes half-year `key`: "2021-H1" is 1-7-2021, "2021-H2" 1-1-2022.
-    None for anything else."""
-    match = re.fullmatch(r"(\d{4})-H([12])", key or "")
-    if not match:
-        return None
-    year, half = int(match[1]), match[2]
-    return datetime.date(year, 7, 1) if half == "1" else datetime.date(year + 1, 1, 1)
-
-
 def period_by_key(*, programme: Programme, key: str) -> ReportingPeriod | None:
     """The programme's period with short key `key` ("2021-H1"); None when there is none."""
-    peildatum = peildatum_for_key(key)
+    peildatum = calendar.peildatum_for_key(key)
     if peildatum is None:
         return None
     return ReportingPeriod.objects.filter(programme=programme, peildatum=peildatum).first()
@@ -133,7 +121,7 @@ def project_dashboard(
         return None
     project.programme = programme  # already loaded with its region
     periods = list(ReportingPeriod.objects.filter(programme=programme).order_by("peildatum"))
-    wanted = peildatum_for_key(period_key)
+    wanted = calendar.peildatum_for_key(period_key)
     period = next((p for p in periods if p.peildatum == wanted), None)
     return ProjectDashboard(
         programme=overview.programme_info(programme),

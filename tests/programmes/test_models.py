@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from programmes.models import ReportingPeriod, period_key
+from programmes.calendar import period_key
+from programmes.models import ReportingPeriod
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 
 from programmes import services
@@ -77,7 +78,7 @@ def test_periods_cover_the_whole_programme_and_generating_twice_changes_nothing(
     programme = factories.ProgrammeFactory(
         start_date=datetime.date(2021, 2, 1), end_date=datetime.date(2022, 12, 31)
     )
-    first = services.generate_periods(programme=programme)
+    first = services.generate_periods(programme=programme, user=world.admin)
     assert [period.peildatum for period in first] == [
         datetime.date(2021, 7, 1),
         datetime.date(2022, 1, 1),
@@ -87,7 +88,7 @@ def test_periods_cover_the_whole_programme_and_generating_twice_changes_nothing(
     assert first[0].deadline == datetime.date(2021, 8, 15)
     first[0].deadline = datetime.date(2021, 9, 1)
     first[0].save()
-    again = services.generate_periods(programme=programme)
+    again = services.generate_periods(programme=programme, user=world.admin)
     assert [p.pk for p in again] == [p.pk for p in first]
     assert ReportingPeriod.objects.filter(programme=programme).count() == 4
     assert again[0].deadline == datetime.date(2021, 9, 1)
@@ -403,20 +404,38 @@ def test_an_approved_report_cannot_change_through_any_service(world):
 # -- E-mail ---------------------------------------------------------------------------------
 
 
-def test_managers_get_mail_on_submit_and_coordinators_on_return_and_approval(world):
-    report = submitted(world)
+def test_managers_get_mail_on_submit_and_coordinators_on_return_and_approval(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submitted(world)
     assert [message.to for message in mail.outbox] == [["manager@example.org"]]
     assert "Rapportage ingediend: ZorgStart" in mail.outbox[0].subject
     assert "wacht op uw beoordeling" in mail.outbox[0].body
     assert f"http://127.0.0.1:8000/rapportages/{report.pk}/" in mail.outbox[0].body
-    report = services.return_report(report=report, user=world.manager, reason="Graag cijfers")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.return_report(report=report, user=world.manager, reason="Graag cijfers")
     assert mail.outbox[1].to == ["coordinator@example.org"]
     assert "teruggestuurd" in mail.outbox[1].subject
     assert "Graag cijfers" in mail.outbox[1].body
-    report = services.submit_report(report=report, user=world.coordinator)
-    services.approve_report(report=report, user=world.manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.submit_report(report=report, user=world.coordinator)
+        services.approve_report(report=report, user=world.manager)
     assert mail.outbox[3].to == ["coordinator@example.org"]
     assert "goedgekeurd" in mail.outbox[3].subject
+
+
+def test_no_mail_when_the_approval_is_rolled_back(world, django_capture_on_commit_callbacks):
+    report = submitted(world)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.approve_report(report=report, user=world.manager)
+            raise RuntimeError("a later step of the same transaction fails")
+    assert callbacks == []
+    assert mail.outbox == []
+    report.refresh_from_db()
+    assert report.state == ProgressReport.State.SUBMITTED
 
 
 # -- Concurrent edits -----------------------------------------------------------------------
@@ -489,3 +508,49 @@ def test_a_return_without_reason_says_so_in_the_title_and_focuses_the_field(clie
     assert re.search(r'<textarea[^>]*name="reason"[^>]*autofocus|<textarea[^>]*autofocus', refused)
     report.refresh_from_db()
     assert report.state == ProgressReport.State.SUBMITTED
+
+
+# -- Reopening a period, revising a target ----------------------------------------------------
+
+
+def test_reopening_a_closed_period_needs_a_manager_and_a_reason(world):
+    services.close_period(period=world.period, user=world.manager)
+    with pytest.raises(services.NotAllowed):
+        services.reopen_period(period=world.period, user=world.coordinator, reason="Fout")
+    with pytest.raises(services.ReportingError) as refused:
+        services.reopen_period(period=world.period, user=world.manager, reason="  ")
+    assert refused.value.problems[0][0] == "reason"
+    period = services.reopen_period(
+        period=world.period, user=world.manager, reason="Cijfers UWV kwamen te laat"
+    )
+    period.refresh_from_db()
+    assert (period.is_closed, period.closed_at, period.closed_by) == (False, None, None)
+    record = period.history.first()
+    assert record.history_user == world.manager
+    assert record.history_change_reason == "Periode heropend: Cijfers UWV kwamen te laat"
+    with pytest.raises(services.WrongState):
+        services.reopen_period(period=world.period, user=world.manager, reason="Nogmaals")
+
+
+def test_revise_target_keeps_the_previous_value_itself(world):
+    indicator = world.indicators[0]
+    original = indicator.target_value
+    revision = services.revise_target(
+        target=indicator, new_value=original + 50, reason="Extra middelen", user=world.manager
+    )
+    indicator.refresh_from_db()
+    assert indicator.target_value == original + 50
+    assert (revision.previous_value, revision.new_value) == (original, original + 50)
+    assert revision.revised_by == world.manager
+    second = services.revise_target(
+        target=indicator, new_value=original, reason="Terug", user=world.manager
+    )
+    assert second.previous_value == original + 50
+    with pytest.raises(services.NotAllowed):
+        services.revise_target(
+            target=indicator, new_value=Decimal(1), reason="x", user=world.coordinator
+        )
+    with pytest.raises(services.ReportingError):
+        services.revise_target(
+            target=indicator, new_value=Decimal(7), reason="", user=world.manager
+        )

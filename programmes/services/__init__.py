@@ -1,0 +1,76 @@
+"""Every write of progress reporting, one function per intention: periods (generate, close,
+reopen), the report workflow (start, save a draft, submit, approve, return, reopen), the
+rows of a report (shared by the form and the Excel import) and target revisions.
+
+The report form, the import, the admin and the management commands all write through these
+functions; nothing else writes reports, values, budget and funding lines, periods or
+targets. Callers use this package's names (`services.save_draft(...)`); the modules behind
+it are:
+
+- `errors`: the exceptions with a Dutch message (ReportingError and its kinds)
+- `inputs`: the plain frozen values a form or import hands over (ReportInput, ...)
+- `periods`: generate_periods, close_period, reopen_period
+- `reports`: start_report, save_draft, submit/approve/return/reopen_report
+- `rows`: sync_rows and prefill_report, the row writes the form and the import share
+- `targets`: revise_target
+- `notifications`: mail after commit
+- `conflicts`: what someone else changed while a user was editing
+"""
+
+from programmes.services.errors import (
+    Change,
+    EditConflict,
+    Incomplete,
+    NotAllowed,
+    ReportingError,
+    WrongState,
+)
+from programmes.services.inputs import (
+    REPORT_FIELDS,
+    ActivityInput,
+    BudgetLineInput,
+    FundingLineInput,
+    IndicatorValueInput,
+    PlanningChangeInput,
+    ReportInput,
+)
+from programmes.services.periods import close_period, generate_periods, reopen_period
+from programmes.services.reports import (
+    approve_report,
+    completeness_problems,
+    last_approved_report,
+    reopen_report,
+    return_report,
+    save_draft,
+    start_report,
+    submit_report,
+)
+from programmes.services.targets import revise_target
+
+__all__ = [
+    "REPORT_FIELDS",
+    "ActivityInput",
+    "BudgetLineInput",
+    "Change",
+    "EditConflict",
+    "FundingLineInput",
+    "Incomplete",
+    "IndicatorValueInput",
+    "NotAllowed",
+    "PlanningChangeInput",
+    "ReportInput",
+    "ReportingError",
+    "WrongState",
+    "approve_report",
+    "close_period",
+    "completeness_problems",
+    "generate_periods",
+    "last_approved_report",
+    "reopen_period",
+    "reopen_report",
+    "return_report",
+    "revise_target",
+    "save_draft",
+    "start_report",
+    "submit_report",
+]

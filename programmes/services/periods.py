@@ -1,0 +1,85 @@
+"""Reporting periods: generate a programme's periods, close one, reopen one with a reason.
+
+Every function checks that the user manages the programme. It must never change a report.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programmes import calendar, permissions
+from programmes.models import Programme, ReportingPeriod
+from programmes.services.errors import NotAllowed, WrongState, required_reason
+
+DEADLINE_AFTER_PEILDATUM = datetime.timedelta(days=45)
+
+
+@transaction.atomic
+def generate_periods(
+    *, programme: Programme, user, deadline_after: datetime.timedelta | None = None
+) -> list[ReportingPeriod]:
+    """The reporting periods of a programme for its whole duration. Idempotent: existing
+    periods (and their deadlines and closed state) are kept, missing ones are added."""
+    if not permissions.manages_programme(user, programme):
+        raise NotAllowed(_("Alleen een programmamanager kan perioden aanmaken."))
+    deadline_after = deadline_after or DEADLINE_AFTER_PEILDATUM
+    existing = {period.peildatum: period for period in programme.periods.all()}
+    periods = []
+    for peildatum in calendar.peildata_between(programme.start_date, programme.end_date):
+        period = existing.get(peildatum)
+        if period is None:
+            period = ReportingPeriod(
+                programme=programme, peildatum=peildatum, deadline=peildatum + deadline_after
+            )
+            period.full_clean()
+            period._history_user = user
+            period._change_reason = _("Periode aangemaakt")
+            period.save()
+        periods.append(period)
+    return periods
+
+
+def _lock(period: ReportingPeriod) -> ReportingPeriod:
+    return ReportingPeriod.objects.select_for_update().select_related("programme").get(pk=period.pk)
+
+
+@transaction.atomic
+def close_period(*, period: ReportingPeriod, user) -> ReportingPeriod:
+    """Close a period: from now on its reports are read-only everywhere."""
+    period = _lock(period)
+    if not permissions.manages_programme(user, period.programme):
+        raise NotAllowed(_("Alleen een programmamanager kan een periode sluiten."))
+    if period.is_closed:
+        raise WrongState(_("Deze periode is al gesloten."))
+    period.is_closed = True
+    period.closed_at = timezone.now()
+    period.closed_by = user
+    period._history_user = user
+    period._change_reason = _("Periode gesloten")
+    period.full_clean()
+    period.save(update_fields=["is_closed", "closed_at", "closed_by"])
+    return period
+
+
+@transaction.atomic
+def reopen_period(*, period: ReportingPeriod, user, reason: str) -> ReportingPeriod:
+    """Open a closed period again, with a reason kept in the history; its reports become
+    editable again in their own states (approved ones stay approved)."""
+    period = _lock(period)
+    if not permissions.manages_programme(user, period.programme):
+        raise NotAllowed(_("Alleen een programmamanager kan een periode heropenen."))
+    if not period.is_closed:
+        raise WrongState(_("Deze periode is niet gesloten."))
+    reason = required_reason(reason, _("Schrijf erbij waarom u de periode heropent."))
+    period.is_closed = False
+    period.closed_at = None
+    period.closed_by = None
+    period._history_user = user
+    period._change_reason = _("Periode heropend: %(reason)s") % {"reason": reason}
+    period.full_clean()
+    period.save(update_fields=["is_closed", "closed_at", "closed_by"])
+    return period

@@ -1,0 +1,390 @@
+"""The report workflow: start a report (prefilled from the last approved one), save a
+draft, submit it, approve, return or reopen it.
+
+Each function takes keyword-only arguments, runs inside a transaction, locks the report,
+checks the user's permission and the report's state (`programmes.permissions`), records who
+did it and why in the history, and raises a `ReportingError` with a Dutch message when the
+action is not possible. Mail goes out only after the commit (`notifications`).
+
+It must never render pages, read the request, or compute a light itself (that is
+`programmes.status`, reached through `programmes.report_data`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programmes import permissions, report_data, status
+from programmes.formatting import nl_number
+from programmes.models import (
+    ActivityProgress,
+    BudgetLine,
+    FundingLine,
+    IndicatorValue,
+    PlanningChange,
+    ProgressReport,
+    Project,
+    ReportingPeriod,
+)
+from programmes.services.conflicts import conflicting_changes
+from programmes.services.errors import (
+    EditConflict,
+    Incomplete,
+    NotAllowed,
+    WrongState,
+    required_reason,
+)
+from programmes.services.inputs import REPORT_FIELDS, ReportInput
+from programmes.services.notifications import notify_after_commit
+from programmes.services.rows import create_row, delete_row, prefill_report, sync_rows, update_row
+
+
+def _lock(report: ProgressReport) -> ProgressReport:
+    return (
+        ProgressReport.objects.select_for_update()
+        .select_related("project__programme", "period")
+        .get(pk=report.pk)
+    )
+
+
+def _ensure_editable(report: ProgressReport, user) -> None:
+    refusal = permissions.edit_refusal(report)
+    if refusal:
+        raise WrongState(refusal)
+    if not permissions.can_edit_report(user, report):
+        raise NotAllowed(_("U mag deze rapportage niet wijzigen."))
+
+
+def _save_report(report: ProgressReport, user, reason: str, fields: Iterable[str]) -> None:
+    report.version += 1
+    report._history_user = user
+    report._change_reason = reason
+    report.full_clean()
+    report.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def last_approved_report(*, project: Project, before: datetime.date) -> ProgressReport | None:
+    return (
+        ProgressReport.objects.filter(
+            project=project,
+            state=ProgressReport.State.APPROVED,
+            period__peildatum__lt=before,
+        )
+        .order_by("-period__peildatum")
+        .first()
+    )
+
+
+@transaction.atomic
+def start_report(*, project: Project, period: ReportingPeriod, user) -> ProgressReport:
+    """The report of a project for a period, created on first use and prefilled from the
+    last approved report: activities, planning changes, budget and funding lines (indicator
+    values start empty). Returns the existing report when there is one."""
+    if period.programme_id != project.programme_id:
+        raise WrongState(_("Deze periode hoort bij een ander programma."))
+    if not permissions.can_start_report(user, project):
+        raise NotAllowed(_("U mag voor dit project geen rapportage starten."))
+    existing = ProgressReport.objects.filter(project=project, period=period).first()
+    if existing is not None:
+        return existing
+    if period.is_closed:
+        raise WrongState(_("De periode is gesloten; er kan geen rapportage meer worden gestart."))
+    report = ProgressReport(project=project, period=period)
+    report._history_user = user
+    report._change_reason = _("Rapportage gestart")
+    report.full_clean()
+    report.save()
+    source = last_approved_report(project=project, before=period.peildatum)
+    if source is not None:
+        prefill_report(report=report, source=source, user=user)
+    return report
+
+
+@transaction.atomic
+def save_draft(*, report: ProgressReport, user, data: ReportInput, version: int) -> ProgressReport:
+    """Store what the user entered. `version` is the report version the user opened; when
+    someone saved in between, nothing is stored and EditConflict lists the differences."""
+    report = _lock(report)
+    _ensure_editable(report, user)
+    if version != report.version:
+        raise EditConflict(
+            _(
+                "Iemand anders heeft deze rapportage opgeslagen nadat u hem opende. Uw invoer "
+                "staat nog op het scherm; vergelijk hieronder en sla opnieuw op."
+            ),
+            changes=conflicting_changes(report=report, data=data, opened_version=version),
+        )
+    reason = _("Concept opgeslagen")
+    indicator_ids = set(report.project.indicators.values_list("pk", flat=True))
+    unknown = [
+        value.indicator_id for value in data.values if value.indicator_id not in indicator_ids
+    ]
+    if unknown:
+        raise WrongState(_("Een indicator hoort niet bij dit project."))
+
+    activities = {row.pk: row for row in report.activities.all()}
+    kept: set[int] = set()
+    for order, item in enumerate(data.activities):
+        values = {
+            "order": order,
+            "year": item.year,
+            "activity": item.activity,
+            "progress": item.progress,
+        }
+        row = activities.get(item.pk) if item.pk else None
+        if row is None:
+            create_row(ActivityProgress, user, reason, report=report, **values)
+        else:
+            kept.add(row.pk)
+            update_row(row, user, reason, values)
+    for pk, row in activities.items():
+        if pk not in kept:
+            delete_row(row, user, reason)
+
+    sync_rows(
+        existing={row.indicator_id: row for row in report.values.all()},
+        wanted={
+            item.indicator_id: {
+                "indicator_id": item.indicator_id,
+                "value": item.value,
+                "note": item.note,
+            }
+            for item in data.values
+        },
+        model=IndicatorValue,
+        user=user,
+        reason=reason,
+        report=report,
+    )
+    sync_rows(
+        existing={row.year: row for row in report.planning_changes.all()},
+        wanted={
+            item.year: {
+                "year": item.year,
+                "original_description": item.original_description,
+                "changed_description": item.changed_description,
+            }
+            for item in data.planning_changes
+        },
+        model=PlanningChange,
+        user=user,
+        reason=reason,
+        report=report,
+    )
+    sync_rows(
+        existing={row.year: row for row in report.budget_lines.all()},
+        wanted={
+            item.year: {
+                "year": item.year,
+                "budget": item.budget,
+                "spent": item.spent,
+                "forecast": item.forecast,
+            }
+            for item in data.budget_lines
+        },
+        model=BudgetLine,
+        user=user,
+        reason=reason,
+        report=report,
+    )
+    sync_rows(
+        existing={row.source_id: row for row in report.funding_lines.all()},
+        wanted={
+            item.source_id: {
+                "source_id": item.source_id,
+                "budgeted": item.budgeted,
+                "received": item.received,
+                "committed": item.committed,
+                "to_request": item.to_request,
+                "note": item.note,
+            }
+            for item in data.funding_lines
+        },
+        model=FundingLine,
+        user=user,
+        reason=reason,
+        report=report,
+    )
+    for name in REPORT_FIELDS:
+        setattr(report, name, getattr(data, name))
+    _save_report(report, user, reason, REPORT_FIELDS)
+    return report
+
+
+def completeness_problems(report: ProgressReport) -> list[tuple[str, str]]:
+    """What a report still lacks before it can be submitted, as (field, message) pairs."""
+    context = report_data.load_report_context(report)
+    problems: list[tuple[str, str]] = []
+    for line in context.lines:
+        name = f"ind-{line.indicator.pk}-value"
+        if line.value is None and not line.note.strip():
+            problems.append(
+                (
+                    name,
+                    _("Vul een waarde in voor '%(indicator)s' of licht toe waarom die ontbreekt.")
+                    % {"indicator": line.indicator.name},
+                )
+            )
+        elif line.is_below_previous and not line.note.strip():
+            problems.append(
+                (
+                    name,
+                    _("'%(indicator)s' is lager dan vorige periode (%(previous)s); licht dit toe.")
+                    % {
+                        "indicator": line.indicator.name,
+                        "previous": nl_number(line.previous_value),
+                    },
+                )
+            )
+    if not report.reported_light:
+        problems.append(("reported_light", _("Kies een stoplicht: groen, oranje of rood.")))
+    elif status.explanation_required(
+        reported=report.reported_light, computed=context.computed_light
+    ):
+        if report.reported_light in (status.Light.AMBER, status.Light.RED):
+            for name, label in (
+                ("light_cause", _("de oorzaak")),
+                ("light_consequences", _("de gevolgen")),
+                ("light_recovery", _("de bijsturing")),
+            ):
+                if not getattr(report, name).strip():
+                    problems.append(
+                        (
+                            name,
+                            _("Bij %(light)s beschrijft u %(what)s.")
+                            % {"light": status.Light(report.reported_light).label, "what": label},
+                        )
+                    )
+        differs = status.lights_differ(
+            reported=report.reported_light, computed=context.computed_light
+        )
+        if differs and not report.light_explanation.strip():
+            problems.append(
+                (
+                    "light_explanation",
+                    _(
+                        "Het gekozen stoplicht (%(reported)s) wijkt af van het berekende "
+                        "(%(computed)s); licht toe waarom."
+                    )
+                    % {
+                        "reported": status.Light(report.reported_light).label,
+                        "computed": context.computed_light.label,
+                    },
+                )
+            )
+    if report.highlight and not report.highlight_text.strip():
+        problems.append(("highlight_text", _("Geef de highlight een regel tekst.")))
+    return problems
+
+
+@transaction.atomic
+def submit_report(*, report: ProgressReport, user) -> ProgressReport:
+    """Hand a complete report to the programme managers for review."""
+    report = _lock(report)
+    _ensure_editable(report, user)
+    problems = completeness_problems(report)
+    if problems:
+        raise Incomplete(
+            _("De rapportage is nog niet compleet. Vul aan wat hieronder staat."),
+            problems=problems,
+        )
+    report.state = ProgressReport.State.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = user
+    _save_report(report, user, _("Ingediend"), ["state", "submitted_at", "submitted_by"])
+    notify_after_commit(
+        report=report,
+        recipients=report.project.programme.managers.all(),
+        template="emails/report_submitted",
+        actor=user,
+    )
+    return report
+
+
+def _ensure_reviewable(report: ProgressReport, user) -> None:
+    if not permissions.can_review_report(user, report):
+        raise NotAllowed(_("Alleen een programmamanager kan rapportages beoordelen."))
+    if report.period.is_closed:
+        raise WrongState(_("De periode is gesloten; de rapportage kan niet meer worden gewijzigd."))
+
+
+@transaction.atomic
+def approve_report(*, report: ProgressReport, user) -> ProgressReport:
+    """Approve a submitted report; from then on it cannot change (unless reopened)."""
+    report = _lock(report)
+    _ensure_reviewable(report, user)
+    if report.state != ProgressReport.State.SUBMITTED:
+        raise WrongState(_("Alleen een ingediende rapportage kan worden goedgekeurd."))
+    report.state = ProgressReport.State.APPROVED
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = user
+    report.return_reason = ""
+    _save_report(
+        report, user, _("Goedgekeurd"), ["state", "reviewed_at", "reviewed_by", "return_reason"]
+    )
+    notify_after_commit(
+        report=report,
+        recipients=report.project.coordinators.all(),
+        template="emails/report_approved",
+        actor=user,
+    )
+    return report
+
+
+@transaction.atomic
+def return_report(*, report: ProgressReport, user, reason: str) -> ProgressReport:
+    """Send a submitted report back to its coordinators with a comment."""
+    report = _lock(report)
+    _ensure_reviewable(report, user)
+    if report.state != ProgressReport.State.SUBMITTED:
+        raise WrongState(_("Alleen een ingediende rapportage kan worden teruggestuurd."))
+    reason = required_reason(reason, _("Schrijf erbij waarom u de rapportage terugstuurt."))
+    report.state = ProgressReport.State.RETURNED
+    report.return_reason = reason
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = user
+    _save_report(
+        report,
+        user,
+        _("Teruggestuurd: %(reason)s") % {"reason": reason},
+        ["state", "return_reason", "reviewed_at", "reviewed_by"],
+    )
+    notify_after_commit(
+        report=report,
+        recipients=report.project.coordinators.all(),
+        template="emails/report_returned",
+        actor=user,
+        reason=reason,
+    )
+    return report
+
+
+@transaction.atomic
+def reopen_report(*, report: ProgressReport, user, reason: str) -> ProgressReport:
+    """Open an approved report again for changes (state teruggestuurd), with a reason."""
+    report = _lock(report)
+    _ensure_reviewable(report, user)
+    if report.state != ProgressReport.State.APPROVED:
+        raise WrongState(_("Alleen een goedgekeurde rapportage kan worden heropend."))
+    reason = required_reason(reason, _("Schrijf erbij waarom u de rapportage heropent."))
+    report.state = ProgressReport.State.RETURNED
+    report.return_reason = reason
+    _save_report(
+        report,
+        user,
+        _("Heropend: %(reason)s") % {"reason": reason},
+        ["state", "return_reason"],
+    )
+    notify_after_commit(
+        report=report,
+        recipients=report.project.coordinators.all(),
+        template="emails/report_returned",
+        actor=user,
+        reason=reason,
+    )
+    return report
