@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from programmes import formatting, sanitize, services
 from programmes.models import ProgressReport
 from programmes.parsing import AmountError, parse_decimal
-from programmes.report_data import ReportContext, is_below_previous
+from programmes.report_data import ReportContext
+from programmes.services.rows import lower_value_problem
 
 MAX_AMOUNT = Decimal("999999999999.99")
 
@@ -199,19 +200,14 @@ class IndicatorValueForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        value = cleaned.get("value")
-        if (
-            is_below_previous(self.line.indicator, value=value, previous=self.line.previous_value)
-            and not cleaned.get("note", "").strip()
-        ):
-            self.add_error(
-                "note",
-                gettext(
-                    "De waarde is lager dan vorige periode (%(previous)s) terwijl deze "
-                    "indicator optelt; licht toe waarom."
-                )
-                % {"previous": formatting.nl_number(self.line.previous_value)},
-            )
+        problem = lower_value_problem(
+            self.line.indicator,
+            value=cleaned.get("value"),
+            note=cleaned.get("note", ""),
+            previous=self.line.previous_value,
+        )
+        if problem:
+            self.add_error("note", problem)
         return cleaned
 
 

@@ -52,7 +52,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from programmes import permissions
+from programmes import permissions, services
 from programmes.formatting import nl_date, nl_number
 from programmes.models import (
     BudgetLine,
@@ -796,20 +796,6 @@ def change_reason(filename: str) -> str:
     return (_("Import uit %(filename)s") % {"filename": filename})[:100]
 
 
-def editable_project_pks(*, user, programme: Programme) -> tuple[bool, set[int]]:
-    """(manages the programme, pks of the projects the user coordinates in it), in two queries.
-
-    The set-based form of `permissions.can_edit_report` for many reports at once: a report
-    may be edited by its project's coordinator or a manager of its programme, while
-    `permissions.report_is_editable` holds. Tests assert that both agree.
-    """
-    manages = permissions.manages_programme(user, programme)
-    coordinated = set(
-        Project.objects.filter(programme=programme, coordinators=user).values_list("pk", flat=True)
-    )
-    return manages, coordinated
-
-
 def _report_refusal(report: ProgressReport | None, period: ReportingPeriod, allowed: bool) -> str:
     """Why a report cannot take this import's changes, or "" when it can."""
     if period.is_closed:
@@ -892,6 +878,8 @@ def plan_import(
     projects = {
         p.code: p for p in Project.objects.filter(programme=programme, code__in=codes)
     }  # query 1
+    for project in projects.values():
+        project.programme = programme
     indicators: dict[tuple[int, str], Any] = {}
     folded: dict[tuple[int, str], list[Any]] = defaultdict(list)
     for indicator in Indicator.objects.filter(project__in=list(projects.values())):  # query 2
@@ -903,7 +891,9 @@ def plan_import(
     reports = {r.project_id: r for r in report_qs}  # query 3
     for report in reports.values():
         report.period = period
-    manages, coordinated = editable_project_pks(user=user, programme=programme)  # queries 4-5
+    manages, coordinated = permissions.editable_project_pks(
+        user=user, programme=programme
+    )  # queries 4-5
     values = {
         (v.report_id, v.indicator_id): v
         for v in IndicatorValue.objects.filter(report__in=list(reports.values()))  # query 6
@@ -911,6 +901,21 @@ def plan_import(
     lines = {
         (line.report_id, line.year): line
         for line in BudgetLine.objects.filter(report__in=list(reports.values()))  # query 7
+    }
+    previous = _previous_reports(projects.values(), period)  # query 8
+    previous_values = {
+        (v.report_id, v.indicator_id): v.value
+        for v in IndicatorValue.objects.filter(report_id__in=previous.values())  # query 9
+    }
+    # A report the import creates starts as `start_report` makes it: prefilled from the last
+    # approved report. Its budget lines are the "old" values the preview shows.
+    sources = services.last_approved_reports(  # query 10
+        projects=[p for p in projects.values() if p.pk not in reports], before=period.peildatum
+    )
+    project_of_source = {report.pk: project_pk for project_pk, report in sources.items()}
+    prefilled_lines = {
+        (project_of_source[line.report_id], line.year): line
+        for line in BudgetLine.objects.filter(report_id__in=project_of_source)  # query 11
     }
 
     writes = _Writes()
@@ -987,6 +992,7 @@ def plan_import(
         old_note = existing.note if existing else ""
         new_value = item.value if item.value is not None else old_value
         new_note = item.note if item.note is not None else old_note
+        previous_value = previous_values.get((previous.get(project.pk), indicator.pk))
         fields = []
         if item.value is not None:
             fields.append(FieldChange(str(_("Realisatie")), old_value, new_value))
@@ -1018,6 +1024,11 @@ def plan_import(
         problems = _validate(
             target, ["report", "indicator"], {"value": COL_VALUE, "note": COL_NOTE}
         )
+        lower = services.lower_value_problem(
+            indicator, value=new_value, note=new_note, previous=previous_value
+        )
+        if lower:
+            problems.append((COL_NOTE, lower))
         for column, message in problems:
             issues.append(ImportIssue(message, sheet=SHEET_INDICATORS, row=item.row, column=column))
         if problems:
@@ -1048,10 +1059,11 @@ def plan_import(
         seen[key] = item.row
         report = reports.get(project.pk)
         existing = lines.get((report.pk, item.year)) if report else None
+        shown = existing if report else prefilled_lines.get((project.pk, item.year))
         fields = []
         new_amounts = {}
         for column, attribute in BUDGET_FIELDS.items():
-            old = getattr(existing, attribute) if existing else None
+            old = getattr(shown, attribute) if shown else None
             given = getattr(item, attribute)
             new_amounts[attribute] = given if given is not None else old
             if given is not None:
@@ -1080,6 +1092,9 @@ def plan_import(
         problems = _validate(
             target, ["report"], {attribute: column for column, attribute in BUDGET_FIELDS.items()}
         )
+        outside = services.year_problem(project, item.year)
+        if outside:
+            problems.append((COL_YEAR, outside))
         for column, message in problems:
             issues.append(ImportIssue(message, sheet=SHEET_BUDGET, row=item.row, column=column))
         if problems:
@@ -1109,6 +1124,21 @@ def plan_import(
         fingerprint=_fingerprint(rows),
         writes=writes,
     )
+
+
+def _previous_reports(projects: Iterable[Project], period: ReportingPeriod) -> dict[int, int]:
+    """Per project pk the pk of its latest earlier report, whatever its state: the report
+    `load_report_context` compares with for the "lower than last period" rule. One query."""
+    previous: dict[int, int] = {}
+    for project_pk, report_pk in (
+        ProgressReport.objects.filter(
+            project__in=list(projects), period__peildatum__lt=period.peildatum
+        )
+        .order_by("project_id", "-period__peildatum")
+        .values_list("project_id", "pk")
+    ):
+        previous.setdefault(project_pk, report_pk)
+    return previous
 
 
 def _fingerprint(rows: list[RowChange]) -> str:
@@ -1196,19 +1226,21 @@ def apply_import(
                     "opnieuw voordat u bevestigt."
                 )
             )
+        # Reports the file needs are started as the form starts them (prefilled from the last
+        # approved report); the changes are then planned against those reports.
+        new_projects = [report.project for report in plan.writes.new_reports.values()]
+        if new_projects:
+            services.start_reports(projects=new_projects, period=period, user=user)
+            plan = plan_import(
+                parsed=parsed, programme=programme, period=period, user=user, lock=True
+            )
         writes = plan.writes
         now = timezone.now()
         history = {"default_user": user, "default_change_reason": reason, "default_date": now}
-        created_reports = (
-            bulk_create_with_history(list(writes.new_reports.values()), ProgressReport, **history)
-            if writes.new_reports
-            else []
-        )
-        report_by_project = {r.project_id: r for r in created_reports}
         for project_pk, value in writes.new_values:
-            value.report = report_by_project.get(project_pk) or writes.touched_reports[project_pk]
+            value.report = writes.touched_reports[project_pk]
         for project_pk, line in writes.new_budget:
-            line.report = report_by_project.get(project_pk) or writes.touched_reports[project_pk]
+            line.report = writes.touched_reports[project_pk]
         if writes.new_values:
             bulk_create_with_history(
                 [v for _, v in writes.new_values],
@@ -1245,7 +1277,7 @@ def apply_import(
                 **history,
             )
     return ImportResult(
-        created_reports=len(created_reports),
+        created_reports=len(new_projects),
         created_values=len(writes.new_values),
         updated_values=len(writes.changed_values),
         created_budget_lines=len(writes.new_budget),

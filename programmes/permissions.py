@@ -76,6 +76,20 @@ def coordinates_project(user: User, project: Project) -> bool:
     return project.coordinators.filter(pk=user.pk).exists()
 
 
+def editable_project_pks(*, user: User, programme: Programme) -> tuple[bool, set[int]]:
+    """(manages the programme, pks of the projects the user coordinates in it), in two
+    queries: the set-based form of `can_start_report` and `can_edit_report` for many
+    projects at once (the import, its template, starting many reports). Tests assert that
+    both forms agree."""
+    manages = manages_programme(user, programme)
+    if not user.is_authenticated:
+        return manages, set()
+    coordinated = set(
+        Project.objects.filter(programme=programme, coordinators=user).values_list("pk", flat=True)
+    )
+    return manages, coordinated
+
+
 # The one definition of "the data of a report may change": a draft or a returned report in an
 # open period. Services, the admin, the import and the pages all ask `report_is_editable`
 # or `edit_refusal`.

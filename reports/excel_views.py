@@ -126,7 +126,7 @@ class UploadForm(forms.Form):
 def _importable_programme(user, slug: str) -> Programme:
     """A programme the user may read (else 404) and import into (else 403)."""
     programme = _programme_or_404(user, slug)
-    manages, coordinated = imports.editable_project_pks(user=user, programme=programme)
+    manages, coordinated = permissions.editable_project_pks(user=user, programme=programme)
     if not (manages or coordinated):
         raise PermissionDenied(_("U mag geen gegevens van dit programma invoeren."))
     return programme

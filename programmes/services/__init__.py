@@ -38,13 +38,15 @@ from programmes.services.periods import close_period, generate_periods, reopen_p
 from programmes.services.reports import (
     approve_report,
     completeness_problems,
-    last_approved_report,
+    last_approved_reports,
     reopen_report,
     return_report,
     save_draft,
     start_report,
+    start_reports,
     submit_report,
 )
+from programmes.services.rows import lower_value_problem, year_problem
 from programmes.services.targets import revise_target
 
 __all__ = [
@@ -65,12 +67,15 @@ __all__ = [
     "close_period",
     "completeness_problems",
     "generate_periods",
-    "last_approved_report",
+    "last_approved_reports",
+    "lower_value_problem",
     "reopen_period",
     "reopen_report",
     "return_report",
     "revise_target",
     "save_draft",
     "start_report",
+    "start_reports",
     "submit_report",
+    "year_problem",
 ]

@@ -13,11 +13,12 @@ It must never render pages, read the request, or compute a light itself (that is
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from programmes import permissions, report_data, status
 from programmes.formatting import nl_number
@@ -41,7 +42,15 @@ from programmes.services.errors import (
 )
 from programmes.services.inputs import REPORT_FIELDS, ReportInput
 from programmes.services.notifications import notify_after_commit
-from programmes.services.rows import create_row, delete_row, prefill_report, sync_rows, update_row
+from programmes.services.rows import (
+    BATCH,
+    create_row,
+    delete_row,
+    prefill_reports,
+    sync_rows,
+    update_row,
+    year_problem,
+)
 
 
 def _lock(report: ProgressReport) -> ProgressReport:
@@ -68,41 +77,73 @@ def _save_report(report: ProgressReport, user, reason: str, fields: Iterable[str
     report.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def last_approved_report(*, project: Project, before: datetime.date) -> ProgressReport | None:
-    return (
+def last_approved_reports(
+    *, projects: Sequence[Project], before: datetime.date
+) -> dict[int, ProgressReport]:
+    """Per project pk its latest approved report with a peildatum before `before`: the one a
+    new report is prefilled from. One query."""
+    sources: dict[int, ProgressReport] = {}
+    for report in (
         ProgressReport.objects.filter(
-            project=project,
+            project__in=list(projects),
             state=ProgressReport.State.APPROVED,
             period__peildatum__lt=before,
         )
-        .order_by("-period__peildatum")
-        .first()
-    )
+        .select_related("period")
+        .order_by("project_id", "-period__peildatum")
+    ):
+        sources.setdefault(report.project_id, report)
+    return sources
+
+
+def start_report(*, project: Project, period: ReportingPeriod, user) -> ProgressReport:
+    """The report of a project for a period, created on first use and prefilled from the
+    last approved report (see `start_reports`). Returns the existing report when there is
+    one."""
+    return start_reports(projects=[project], period=period, user=user)[project.pk]
 
 
 @transaction.atomic
-def start_report(*, project: Project, period: ReportingPeriod, user) -> ProgressReport:
-    """The report of a project for a period, created on first use and prefilled from the
-    last approved report: activities, planning changes, budget and funding lines (indicator
-    values start empty). Returns the existing report when there is one."""
-    if period.programme_id != project.programme_id:
+def start_reports(
+    *, projects: Sequence[Project], period: ReportingPeriod, user
+) -> dict[int, ProgressReport]:
+    """The reports of projects for a period by project pk, created where missing and
+    prefilled from each project's last approved report: activities, planning changes,
+    budget and funding lines (indicator values start empty). The form starts one, the
+    import many, in a fixed number of queries."""
+    if any(project.programme_id != period.programme_id for project in projects):
         raise WrongState(_("Deze periode hoort bij een ander programma."))
-    if not permissions.can_start_report(user, project):
+    manages, coordinated = permissions.editable_project_pks(user=user, programme=period.programme)
+    if not manages and any(project.pk not in coordinated for project in projects):
         raise NotAllowed(_("U mag voor dit project geen rapportage starten."))
-    existing = ProgressReport.objects.filter(project=project, period=period).first()
-    if existing is not None:
-        return existing
+    reports = {
+        report.project_id: report
+        for report in ProgressReport.objects.filter(period=period, project__in=list(projects))
+    }
+    missing = [project for project in projects if project.pk not in reports]
+    if not missing:
+        return reports
     if period.is_closed:
         raise WrongState(_("De periode is gesloten; er kan geen rapportage meer worden gestart."))
-    report = ProgressReport(project=project, period=period)
-    report._history_user = user
-    report._change_reason = _("Rapportage gestart")
-    report.full_clean()
-    report.save()
-    source = last_approved_report(project=project, before=period.peildatum)
-    if source is not None:
-        prefill_report(report=report, source=source, user=user)
-    return report
+    now = timezone.now()
+    created = bulk_create_with_history(
+        [ProgressReport(project=project, period=period) for project in missing],
+        ProgressReport,
+        batch_size=BATCH,
+        default_user=user,
+        default_change_reason=_("Rapportage gestart"),
+        default_date=now,
+    )
+    if any(report.pk is None for report in created):  # a database without RETURNING
+        created = list(ProgressReport.objects.filter(period=period, project__in=missing))
+    new = {report.project_id: report for report in created}
+    sources = last_approved_reports(projects=missing, before=period.peildatum)
+    prefill_reports(
+        pairs=[(new[project_pk], source) for project_pk, source in sources.items()],
+        user=user,
+        when=now,
+    )
+    return reports | new
 
 
 @transaction.atomic
@@ -126,6 +167,10 @@ def save_draft(*, report: ProgressReport, user, data: ReportInput, version: int)
     ]
     if unknown:
         raise WrongState(_("Een indicator hoort niet bij dit project."))
+    for year in {item.year for item in (*data.budget_lines, *data.planning_changes)}:
+        problem = year_problem(report.project, year)
+        if problem:
+            raise WrongState(problem)
 
     activities = {row.pk: row for row in report.activities.all()}
     kept: set[int] = set()

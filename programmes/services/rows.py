@@ -9,19 +9,28 @@ transaction of its own.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+import datetime
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
+from programmes import calendar, formatting, report_data
 from programmes.models import (
     ActivityProgress,
     BudgetLine,
     FundingLine,
+    Indicator,
     PlanningChange,
     ProgressReport,
+    Project,
 )
+
+BATCH = 500
 
 # The fields that identify a row within its report; they do not make a row non-empty.
 ROW_KEYS = ("year", "source_id", "indicator_id")
@@ -67,12 +76,10 @@ def sync_rows(
     user,
     reason: str,
     report: ProgressReport,
-    delete_missing: bool = True,
 ) -> None:
-    """Make the rows of one kind match the input: update by key, create new ones, delete
-    rows whose fields are all empty. Rows the input does not mention are deleted when
-    `delete_missing` (the form shows every row) and kept otherwise (an import names only
-    the rows it changes)."""
+    """Make the rows the input names match it: update by key, create new ones, delete rows
+    whose fields are now all empty. Rows the input does not name are kept: a writer changes
+    only the rows it showed or was given (a form save keeps the years an import added)."""
     for key, values in wanted.items():
         row = existing.pop(key, None)
         if _is_empty(values):
@@ -83,31 +90,79 @@ def sync_rows(
             create_row(model, user, reason, report=report, **values)
         else:
             update_row(row, user, reason, values)
-    if delete_missing:
-        for row in existing.values():
-            delete_row(row, user, reason)
 
 
-def prefill_report(*, report: ProgressReport, source: ProgressReport, user) -> None:
-    """Copy activities, planning changes, budget and funding lines of `source` (the last
-    approved report) into a new report; indicator values start empty."""
-    reason = _("Overgenomen uit %(period)s") % {"period": source.period.label}
-    copies: Iterable[tuple[type[models.Model], Iterable[models.Model], tuple[str, ...]]] = (
-        (ActivityProgress, source.activities.all(), ("order", "year", "activity", "progress")),
-        (
-            PlanningChange,
-            source.planning_changes.all(),
-            ("year", "original_description", "changed_description"),
-        ),
-        (BudgetLine, source.budget_lines.all(), ("year", "budget", "spent", "forecast")),
-        (
-            FundingLine,
-            source.funding_lines.all(),
-            ("source_id", "budgeted", "received", "committed", "to_request", "note"),
-        ),
-    )
-    for model, rows, fields in copies:
+_PREFILLED: tuple[tuple[type[models.Model], str, tuple[str, ...]], ...] = (
+    (ActivityProgress, "report", ("order", "year", "activity", "progress")),
+    (PlanningChange, "report", ("year", "original_description", "changed_description")),
+    (BudgetLine, "report", ("year", "budget", "spent", "forecast")),
+    (
+        FundingLine,
+        "report",
+        ("source_id", "budgeted", "received", "committed", "to_request", "note"),
+    ),
+)
+
+
+def prefill_reports(
+    *, pairs: Sequence[tuple[ProgressReport, ProgressReport]], user, when: datetime.datetime
+) -> None:
+    """Copy activities, planning changes, budget and funding lines of each source (the last
+    approved report) into its new report; indicator values start empty. The rows were
+    validated when they were written; a fixed number of queries per distinct source period."""
+    if not pairs:
+        return
+    target_of = {source.pk: report for report, source in pairs}
+    reason_of = {
+        source.pk: _("Overgenomen uit %(period)s") % {"period": source.period.label}
+        for _report, source in pairs
+    }
+    for model, link, fields in _PREFILLED:
+        by_reason: dict[str, list[models.Model]] = defaultdict(list)
+        rows = model.objects.filter(**{f"{link}_id__in": list(target_of)}).order_by("pk")
         for row in rows:
-            create_row(
-                model, user, reason, report=report, **{name: getattr(row, name) for name in fields}
+            source_pk = getattr(row, f"{link}_id")
+            copy = model(
+                **{link: target_of[source_pk]}, **{name: getattr(row, name) for name in fields}
             )
+            by_reason[reason_of[source_pk]].append(copy)
+        for reason, copies in by_reason.items():
+            bulk_create_with_history(
+                copies,
+                model,
+                batch_size=BATCH,
+                default_user=user,
+                default_change_reason=reason,
+                default_date=when,
+            )
+
+
+# -- Rules every writer of rows applies (the form, the import) ------------------------------
+
+
+def lower_value_problem(
+    indicator: Indicator, *, value: Decimal | None, note: str, previous: Decimal | None
+) -> str:
+    """A cumulative value lower than last period's needs a note: the Dutch message when the
+    note is missing, "" when the value may be stored as it is."""
+    if not report_data.is_below_previous(indicator, value=value, previous=previous):
+        return ""
+    if note.strip():
+        return ""
+    return _(
+        "De waarde is lager dan vorige periode (%(previous)s) terwijl deze indicator optelt; "
+        "licht toe waarom."
+    ) % {"previous": formatting.nl_number(previous)}
+
+
+def year_problem(project: Project, year: int) -> str:
+    """Budget and planning rows exist only for the years of the project (of its programme
+    when it has no dates): the Dutch message for another year, "" for one of them."""
+    years = calendar.project_years(project, project.programme)
+    if year in years:
+        return ""
+    return _("Jaar %(year)s valt buiten de looptijd van het project (%(first)s–%(last)s).") % {
+        "year": year,
+        "first": years[0] if years else "–",
+        "last": years[-1] if years else "–",
+    }

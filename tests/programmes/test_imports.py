@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from programmes import imports, permissions
-from programmes.models import BudgetLine, IndicatorValue, ProgressReport
+from programmes.models import ActivityProgress, BudgetLine, IndicatorValue, ProgressReport
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -578,7 +578,7 @@ def test_duplicate_rows_are_refused(world):
 
 
 def test_more_than_two_decimals_fail_the_models_own_validation(world):
-    messages = plan_refusal(world, minimal_book(Decimal("1.125")))
+    messages = plan_refusal(world, minimal_book(Decimal("21.125")))
     assert len(messages) == 1
     assert messages[0].startswith("Blad Indicatoren, rij 2, kolom Realisatie: ")
     assert "niet meer dan 2 cijfers achter de komma" in messages[0]
@@ -757,7 +757,7 @@ def test_set_based_permission_agrees_with_can_edit_report(world, state, who):
     user = users[who]
     report = factories.ProgressReportFactory(project=world["zorg"], period=world["period"])
     report.state = state
-    manages, coordinated = imports.editable_project_pks(user=user, programme=world["programme"])
+    manages, coordinated = permissions.editable_project_pks(user=user, programme=world["programme"])
     set_based = permissions.report_is_editable(report) and (
         manages or world["zorg"].pk in coordinated
     )
@@ -819,10 +819,14 @@ def test_import_queries_do_not_grow_with_rows(world, projects, django_assert_max
     book = build_indicators(world, projects)
     parsed = parsed_from(book)
     # Savepoint, period (locked), projects, indicators, reports (locked), manager?, coordinated
-    # projects, existing values and budget lines (skipped when there are no reports), then per
-    # table its inserts or updates and its history inserts, in batches (SQLite splits a batch
-    # by its parameter limit): the count follows rows / batch size, never one per row.
-    with django_assert_max_num_queries(30):
+    # projects, existing values and budget lines, the previous reports and their values, the
+    # last approved reports and their budget lines (the prefill the preview shows). Reports
+    # that do not exist yet are started in bulk (`services.start_reports`: its own checks,
+    # the reports with their history, the prefilled rows per kind) and the plan is made
+    # again against them. Then per table its inserts or updates and its history inserts, in
+    # batches (SQLite splits a batch by its parameter limit): the count follows rows / batch
+    # size, never one per row.
+    with django_assert_max_num_queries(45):
         result = imports.apply_import(
             parsed=parsed,
             programme=world["programme"],
@@ -871,3 +875,116 @@ def test_management_command_reports_errors_and_writes_nothing(world, tmp_path):
             "manager",
         )
     assert not IndicatorValue.objects.filter(report__period=world["period"]).exists()
+
+
+# --- The import writes as the form does (programmes.services) ----------------------------------
+
+
+def budget_book(rows):
+    book = openpyxl.Workbook()
+    book.active.title = "Begroting"
+    book.active.append(["Projectcode", "Jaar", "Begroting", "Uitgaven", "Prognose"])
+    for row in rows:
+        book.active.append(row)
+    return book
+
+
+def apply(world, book, user=None):
+    return imports.apply_import(
+        parsed=parsed_from(book),
+        programme=world["programme"],
+        period=world["period"],
+        user=user or world["manager"],
+    )
+
+
+def test_a_lower_cumulative_value_needs_a_note_as_in_the_form(world):
+    messages = plan_refusal(world, minimal_book("12"))
+    assert messages == [
+        "Blad Indicatoren, rij 2, kolom Toelichting: De waarde is lager dan vorige periode (20) "
+        "terwijl deze indicator optelt; licht toe waarom."
+    ]
+    book = minimal_book("12")
+    book.active["D2"] = "Correctie: dubbel geteld"
+    assert apply(world, book).created_values == 1
+
+
+def test_a_budget_year_outside_the_project_is_refused(world):
+    world["zorg"].start_date = datetime.date(2021, 2, 1)
+    world["zorg"].end_date = datetime.date(2022, 12, 31)
+    world["zorg"].save()
+    messages = plan_refusal(world, budget_book([["A1", 1995, 10, 5, 5], ["A1", 2022, 10, 5, 5]]))
+    assert messages == [
+        "Blad Begroting, rij 2, kolom Jaar: Jaar 1995 valt buiten de looptijd van het project "
+        "(2021–2022)."
+    ]
+
+
+def test_a_report_the_import_creates_is_prefilled_like_the_forms(world):
+    approved = ProgressReport.objects.get(project=world["zorg"], period=world["previous"])
+    approved.state = ProgressReport.State.APPROVED
+    approved.save()
+    factories.BudgetLineFactory(report=approved, year=2021, budget=Decimal("1000"), spent=None)
+    ActivityProgress.objects.create(report=approved, activity="Werving", progress="Gestart")
+    result = apply(world, budget_book([["A1", 2021, None, 400, None]]))
+    assert result.created_reports == 1
+    report = ProgressReport.objects.get(project=world["zorg"], period=world["period"])
+    assert list(report.activities.values_list("activity", flat=True)) == ["Werving"]
+    line = report.budget_lines.get(year=2021)
+    assert (line.budget, line.spent) == (Decimal("1000"), Decimal("400"))
+    assert report.history.earliest().history_change_reason == "Rapportage gestart"
+
+
+def test_a_form_save_after_an_import_keeps_the_imported_years(world, client):
+    from programmes import services
+
+    world["zorg"].start_date = datetime.date(2021, 1, 1)
+    world["zorg"].end_date = datetime.date(2021, 12, 31)
+    world["zorg"].save()
+    apply(world, budget_book([["A1", 2021, 500, 100, 400]]), user=world["coordinator"])
+    report = ProgressReport.objects.get(project=world["zorg"], period=world["period"])
+    services.save_draft(
+        report=report,
+        user=world["coordinator"],
+        data=services.ReportInput(summary="Loopt"),
+        version=report.version,
+    )
+    assert report.budget_lines.get(year=2021).budget == Decimal("500")
+
+
+def test_import_and_form_store_the_same_rows_for_the_same_input(world):
+    """The same value and budget, once through the import and once through the services the
+    form calls: the stored rows are the same."""
+    from programmes import services
+
+    book = minimal_book("43")
+    sheet = book.create_sheet("Begroting")
+    for row in budget_book([["A1", 2021, 500, 100, 400]]).active.iter_rows(values_only=True):
+        sheet.append(list(row))
+    apply(world, book)
+    imported = ProgressReport.objects.get(project=world["zorg"], period=world["period"])
+
+    def rows(report):
+        return (
+            list(report.values.values_list("indicator_id", "value", "note")),
+            list(report.budget_lines.values_list("year", "budget", "spent", "forecast")),
+        )
+
+    expected = rows(imported)
+    imported.values.all().delete()
+    imported.budget_lines.all().delete()
+    imported.refresh_from_db()
+    services.save_draft(
+        report=imported,
+        user=world["manager"],
+        data=services.ReportInput(
+            values=(services.IndicatorValueInput(world["uitstroom"].pk, Decimal("43")),),
+            budget_lines=(
+                services.BudgetLineInput(
+                    year=2021, budget=Decimal(500), spent=Decimal(100), forecast=Decimal(400)
+                ),
+            ),
+        ),
+        version=imported.version,
+    )
+    assert rows(imported) == expected

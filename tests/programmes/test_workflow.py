@@ -335,9 +335,12 @@ def test_starting_twice_gives_the_same_report(world):
 # -- Saving ---------------------------------------------------------------------------------
 
 
-def test_saving_updates_rows_in_place_and_removes_what_was_removed(world):
+def test_saving_updates_rows_in_place_and_removes_what_was_emptied(world):
     report = draft(world)
     activity = report.activities.get()
+    years = list(report.budget_lines.values_list("year", flat=True))
+    sources = list(report.funding_lines.values_list("source_id", flat=True))
+    assert years and sources
     report = services.save_draft(
         report=report,
         user=world.coordinator,
@@ -347,8 +350,8 @@ def test_saving_updates_rows_in_place_and_removes_what_was_removed(world):
                 services.ActivityInput(pk=activity.pk, activity="Werving", progress="Verder"),
                 services.ActivityInput(activity="Nieuwe activiteit"),
             ),
-            budget_lines=(),
-            funding_lines=(),
+            budget_lines=tuple(services.BudgetLineInput(year=year) for year in years),
+            funding_lines=tuple(services.FundingLineInput(source_id=pk) for pk in sources),
         ),
         version=report.version,
     )
@@ -553,4 +556,31 @@ def test_revise_target_keeps_the_previous_value_itself(world):
     with pytest.raises(services.ReportingError):
         services.revise_target(
             target=indicator, new_value=Decimal(7), reason="", user=world.manager
+        )
+
+
+def test_a_save_keeps_the_rows_it_was_not_shown(world):
+    """An import may add a budget year the form does not list; the next form save keeps it."""
+    report = draft(world)
+    before = set(report.budget_lines.values_list("year", "budget"))
+    report = services.save_draft(
+        report=report,
+        user=world.coordinator,
+        data=complete_input(world, budget_lines=(), funding_lines=()),
+        version=report.version,
+    )
+    assert set(report.budget_lines.values_list("year", "budget")) == before
+    assert report.funding_lines.exists()
+
+
+def test_a_budget_year_outside_the_project_is_refused(world):
+    report = draft(world)
+    with pytest.raises(services.WrongState, match="valt buiten de looptijd"):
+        services.save_draft(
+            report=report,
+            user=world.coordinator,
+            data=complete_input(
+                world, budget_lines=(services.BudgetLineInput(year=1995, budget=Decimal(1)),)
+            ),
+            version=report.version,
         )
