@@ -60,7 +60,6 @@ def other_region(db):
             worlds.project(
                 "Aanvalsplan",
                 code="AANVAL",
-                indicators=[],
                 reports=[report(seeds.GOOI_PEILDATUM, reported_light="red")],
             )
         ],
