@@ -24,9 +24,9 @@ from playwright.sync_api import expect
 
 from programmes import services
 from programmes.models import ProgressReport
-from tests.browser.journey_world import build_journey_world
 from tests.browser_support import sign_in
 from tests.reports.helpers import pdf_reader, pdf_text
+from tests.worlds import journey_world as build_journey_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

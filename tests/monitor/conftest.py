@@ -1,90 +1,76 @@
+"""The monitor's fixtures, thin wrappers over tests/worlds/: Gooi en Vechtstreek with the
+dashboard's shape, Zeeland as the region a Gooi en Vechtstreek wethouder must not see."""
+
 import datetime
 from decimal import Decimal as D
 
 import pytest
 
-from tests import factories
+from tests import worlds
+from tests.worlds import people, seeds
+from tests.worlds.build import period, pillar, report, target
+
+FIRST = datetime.date(2021, 1, 1)
 
 
 @pytest.fixture
 def gooi(db):
-    """Gooi en Vechtstreek with two programmes' worth of the seed monitor, peildatum 1-7-2021."""
-    region = factories.RegionFactory(code="gooi-en-vechtstreek", name="Gooi en Vechtstreek")
-    programme = factories.ProgrammeFactory(
-        region=region, slug="werken-aan-werk", name="Werken aan Werk"
-    )
-    pillar = factories.PillarFactory(programme=programme, name="Bijstelling programma's", order=1)
-    target = factories.ProgrammeTargetFactory(
-        programme=programme, name="Aantal inwoners bemiddeld naar werk", target_value=D(520)
-    )
-    first = factories.ReportingPeriodFactory(
-        programme=programme, peildatum=datetime.date(2021, 1, 1)
-    )
-    period = factories.ReportingPeriodFactory(
-        programme=programme, peildatum=datetime.date(2021, 7, 1)
-    )
-    zorgstart = factories.ProjectFactory(
-        programme=programme,
-        pillar=pillar,
-        number=5,
+    """Werken aan Werk with two periods (1-1-2021, 1-7-2021), one pillar and one target:
+    ZorgStart (43 of 250 by 1-7-2021, computed amber, reported green, one indicator, one
+    budget year and one funding source) and the finished Schoonhuis continueren."""
+    zorgstart = seeds.ZORGSTART.but(
+        pillar=seeds.BIJSTELLING,
         code="ZORGSTART",
-        title="ZorgStart",
-        start_date=datetime.date(2021, 2, 1),
+        end_date=datetime.date(2022, 12, 31),
+        indicators=[seeds.UITSTROOM],
+        reports=[
+            report(
+                seeds.GOOI_PEILDATUM,
+                reported_light="green",
+                state="approved",
+                summary="ZorgStart heeft een vliegende start gemaakt.",
+                highlight="positive",
+                highlight_text="ZorgStart loopt goed op koers.",
+                values={seeds.UITSTROOM.name: D(43)},
+                budget=[{"year": 2021, "budget": D(500000), "spent": D(200000)}],
+                funding=[
+                    worlds.funding("Perspectief op Werk", budgeted=D(500000), received=D(250000))
+                ],
+            ),
+            report(FIRST),
+        ],
     )
-    indicator = factories.IndicatorFactory(
-        project=zorgstart,
-        name="Uitstroom naar betaalde baan",
-        target_value=D(250),
-        target_date=datetime.date(2023, 2, 1),
-        programme_target=target,
-    )
-    report = factories.ProgressReportFactory(
-        project=zorgstart,
-        period=period,
-        reported_light="green",
-        state="approved",
-        summary="ZorgStart heeft een vliegende start gemaakt.",
-        highlight="positive",
-        highlight_text="ZorgStart loopt goed op koers.",
-    )
-    factories.IndicatorValueFactory(report=report, indicator=indicator, value=D(43))
-    factories.BudgetLineFactory(report=report, year=2021, budget=D(500000), spent=D(200000))
-    factories.FundingLineFactory(
-        report=report,
-        source=factories.FundingSourceFactory(name="Perspectief op Werk"),
-        budgeted=D(500000),
-        received=D(250000),
-    )
-    factories.ProgressReportFactory(project=zorgstart, period=first)
-    schoonhuis = factories.ProjectFactory(
-        programme=programme, code="SCHOONHUIS", title="Schoonhuis continueren", status="completed"
-    )
-    factories.ProgressReportFactory(
-        project=schoonhuis, period=period, summary="Dit project is afgerond."
-    )
-    return programme
+    return worlds.gooi(
+        description="",
+        start_date=datetime.date(2021, 1, 1),
+        end_date=datetime.date(2022, 12, 31),
+        periods=[period(FIRST), period(seeds.GOOI_PEILDATUM)],
+        pillars=[pillar(seeds.BIJSTELLING, order=1)],
+        targets=[target(seeds.BEMIDDELD, target_value=D(520))],
+        projects=[zorgstart, seeds.SCHOONHUIS],
+    ).programme
 
 
 @pytest.fixture
 def other_region(db):
     """A programme of another region, which a Gooi en Vechtstreek wethouder must not see."""
-    programme = factories.ProgrammeFactory(
-        region=factories.RegionFactory(code="zeeland", name="Zeeland"),
-        slug="regio-deal-zeeland",
-        name="Regio Deal Zeeland",
-    )
-    project = factories.ProjectFactory(programme=programme, code="AANVAL", title="Aanvalsplan")
-    factories.ProgressReportFactory(project=project, reported_light="red")
-    return programme
+    return worlds.zeeland(
+        periods=[period(seeds.GOOI_PEILDATUM)],
+        projects=[
+            worlds.project(
+                "Aanvalsplan",
+                code="AANVAL",
+                reports=[report(seeds.GOOI_PEILDATUM, reported_light="red")],
+            )
+        ],
+    ).programme
 
 
 @pytest.fixture
 def wethouder(gooi):
-    user = factories.UserFactory(username="wethouder-gooi")
-    gooi.region.viewers.add(user)
-    return user
+    return people.wethouder_of(gooi.region, username="wethouder-gooi")
 
 
 @pytest.fixture
 def ministry(db):
-    return factories.MinistryUserFactory(username="ministerie")
+    return people.ministerie()

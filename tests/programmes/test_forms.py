@@ -15,7 +15,8 @@ from programmes.forms import DutchDecimalField
 from programmes.models import BudgetLine, ProgressReport
 from programmes.parsing import AmountError, parse_decimal
 from tests import factories
-from tests.programmes.reporting_world import build_world, complete_post
+from tests.worlds import complete_post
+from tests.worlds import reporting_world as build_world
 
 # -- The field ------------------------------------------------------------------------------
 

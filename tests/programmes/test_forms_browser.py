@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from programmes import services
 from tests.browser_support import log_in_as
-from tests.programmes.reporting_world import build_world
+from tests.worlds import reporting_world as build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

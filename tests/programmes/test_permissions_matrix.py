@@ -19,7 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from programmes import services
 from programmes.models import ProgressReport
 from tests import factories
-from tests.programmes.reporting_world import build_world, complete_post
+from tests.worlds import complete_post
+from tests.worlds import reporting_world as build_world
 
 pytestmark = pytest.mark.django_db
 

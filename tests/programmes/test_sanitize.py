@@ -135,7 +135,7 @@ def test_the_report_page_cleans_narrative_that_bypassed_the_form(client):
     from django.urls import reverse
 
     from programmes.models import ProgressReport
-    from tests.programmes.reporting_world import build_world
+    from tests.worlds import reporting_world as build_world
 
     world = build_world()
     report = ProgressReport.objects.create(

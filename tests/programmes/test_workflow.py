@@ -21,7 +21,8 @@ from programmes.models import (
     ReportingPeriod,
 )
 from tests import factories
-from tests.programmes.reporting_world import build_world, complete_post
+from tests.worlds import complete_post
+from tests.worlds import reporting_world as build_world
 
 pytestmark = pytest.mark.django_db
 
