@@ -92,7 +92,7 @@ class XmlScan:
     cells: int = 0
 
 
-class UnsafeWorkbook(ValueError):
+class UnsafeWorkbook(Exception):
     """The upload is refused before any spreadsheet library opened it; the message is Dutch.
 
     `scan` holds the counts reached when the scan stopped (None when it never started)."""
@@ -295,6 +295,8 @@ def _feed(parser, chunk: bytes, entry: zipfile.ZipInfo, *, final: bool = False) 
         if error.code in _ENCODING_ERRORS:
             raise _unreadable_part(entry) from error
         return False
+    except ValueError as error:  # pyexpat: "multi-byte encodings are not supported"
+        raise _unreadable_part(entry) from error
     return True
 
 
