@@ -62,7 +62,7 @@ from programmes.models import (
     Project,
     ReportingPeriod,
 )
-from programmes.parsing import AmountError, parse_decimal
+from programmes.parsing import AmountError, check_ascii_digits, parse_decimal
 
 MAX_FILE_BYTES = workbook_safety.MAX_FILE_BYTES
 MAX_UNPACKED_BYTES = workbook_safety.MAX_UNPACKED_BYTES
@@ -486,7 +486,12 @@ def _year(cell, ws, row: int, issues) -> int | None:
     value = cell.value
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     text = text.strip()
-    if isinstance(value, bool) or not re.fullmatch(r"\d{4}", text):
+    try:
+        check_ascii_digits(text)
+    except AmountError as error:
+        issues.append(ImportIssue(str(error), **place))
+        return None
+    if isinstance(value, bool) or not re.fullmatch(r"[0-9]{4}", text):
         issues.append(
             ImportIssue(
                 _("'%(value)s' is geen jaartal; schrijf het jaar als vier cijfers, zoals 2021.")
@@ -562,9 +567,9 @@ def _read_budget(ws, issues: list[ImportIssue]) -> list[BudgetInput]:
     return rows
 
 
-_DATE_PATTERNS = (
-    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), ("day", "month", "year")),
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("year", "month", "day")),
+_DATE_PATTERNS = (  # re.ASCII: "１-７-２０２１" is no date (see programmes.parsing)
+    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", re.ASCII), ("day", "month", "year")),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII), ("year", "month", "day")),
 )
 
 

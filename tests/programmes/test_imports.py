@@ -546,6 +546,27 @@ def test_bad_year_in_budget_is_refused():
     assert message.startswith("Blad Begroting, rij 2, kolom Jaar: ''21' is geen jaartal")
 
 
+def test_digits_of_other_scripts_are_refused_by_name_in_values_years_and_peildatum():
+    """Python reads "１２３", "١٢٣" and "𝟏𝟐𝟑" as 123; the import names the character instead."""
+    book = minimal_book("𝟏𝟐𝟑")
+    budget = book.create_sheet("Begroting")
+    budget.append(["Projectcode", "Jaar", "Begroting", "Uitgaven", "Prognose"])
+    budget.append(["A1", "２０２１", 1000, None, None])
+    budget.append(["A1", 2022, "١٢٣", None, None])
+    declaration = book.create_sheet("Toelichting")
+    declaration.append(["Programma", "werken-aan-werk"])
+    declaration.append(["Peildatum", "１-７-２０２１"])
+
+    assert refusal(save(book)) == [
+        'Blad Indicatoren, rij 2, kolom Realisatie: Het teken "𝟏" is geen cijfer; typ de '
+        "cijfers 0–9.",
+        'Blad Begroting, rij 2, kolom Jaar: Het teken "２" is geen cijfer; typ de cijfers 0–9.',
+        'Blad Begroting, rij 3, kolom Begroting: Het teken "١" is geen cijfer; typ de cijfers 0–9.',
+        "Blad Toelichting, rij 2, kolom B: '１-７-２０２１' is geen datum; schrijf bijvoorbeeld "
+        "1-7-2021.",
+    ]
+
+
 def plan_refusal(world, book, user=None) -> list[str]:
     with pytest.raises(imports.ImportRefused) as refused:
         imports.plan_import(
