@@ -130,15 +130,20 @@ def _unpacked_too_large() -> str:
     return _("Het bestand is uitgepakt te groot om veilig te lezen.")
 
 
+def file_too_large(size: int | None) -> str:
+    """The refusal of a file over MAX_FILE_BYTES; `size` None when reading stopped early."""
+    limit = nl_number(MAX_FILE_BYTES // (1024 * 1024))
+    if size is None:
+        return _("Het bestand is groter dan %(max)s MB; dat is de grens.") % {"max": limit}
+    return _("Het bestand is %(size)s MB groot; de grens is %(max)s MB.") % {
+        "size": nl_number(Decimal(size) / 1024 / 1024, decimals=1),
+        "max": limit,
+    }
+
+
 def _check_kind(data: bytes) -> None:
     if len(data) > MAX_FILE_BYTES:
-        raise UnsafeWorkbook(
-            _("Het bestand is %(size)s MB groot; de grens is %(max)s MB.")
-            % {
-                "size": nl_number(Decimal(len(data)) / 1024 / 1024, decimals=1),
-                "max": nl_number(MAX_FILE_BYTES // (1024 * 1024)),
-            }
-        )
+        raise UnsafeWorkbook(file_too_large(len(data)))
     if not data:
         raise UnsafeWorkbook(_("Het bestand is leeg."))
     if data.startswith(OLE2_MAGIC):
