@@ -5,8 +5,9 @@ data. Three steps, each usable on its own (the web upload and the management com
 `import_realisations` both go through them):
 
 1. `read_workbook(data, filename=...)` reads the file into plain rows (`ParsedWorkbook`).
-   It refuses what is not a clean .xlsx: too large, not a zip, an OLE2 file (password
-   protected, or an old .xls), too many rows, merged cells, formulas, missing columns,
+   It refuses what is not a clean .xlsx: first, before openpyxl opens anything,
+   `programmes.workbook_safety` (too large, not a zip, an OLE2 file, macros, too many cells
+   counted while streaming); then too many rows, merged cells, formulas, missing columns,
    values that cannot be read unambiguously. Text in number cells goes through
    `programmes.parsing.parse_decimal`; numeric cells become a Decimal via `str()`, never via
    float arithmetic. Nothing is evaluated: a formula is refused, not computed.
@@ -23,9 +24,9 @@ data. Three steps, each usable on its own (the web upload and the management com
 
 Choices made here: openpyxl's normal (not read-only) mode, because read-only mode cannot see
 merged cells and trusts the sheet's own dimension tag for its size; memory stays bounded by
-the file size limit and by a limit on the unpacked size checked before openpyxl opens the
-file. Extra sheets are ignored and named in the preview. An empty cell never erases a value:
-it leaves what is stored. This module must never evaluate a formula, trust a value sent back
+the limits `programmes.workbook_safety` checks before openpyxl opens the file. Extra sheets
+are ignored and named in the preview. An empty cell never erases a value: it leaves what is
+stored. This module must never evaluate a formula, trust a value sent back
 by the browser, compute a light or write outside one transaction.
 """
 
