@@ -5,8 +5,9 @@ data. Three steps, each usable on its own (the web upload and the management com
 `import_realisations` both go through them):
 
 1. `read_workbook(data, filename=...)` reads the file into plain rows (`ParsedWorkbook`).
-   It refuses what is not a clean .xlsx: too large, not a zip, an OLE2 file (password
-   protected, or an old .xls), too many rows, merged cells, formulas, missing columns,
+   It refuses what is not a clean .xlsx: first, before openpyxl opens anything,
+   `programmes.workbook_safety` (too large, not a zip, an OLE2 file, macros, too many cells
+   counted while streaming); then too many rows, merged cells, formulas, missing columns,
    values that cannot be read unambiguously. Text in number cells goes through
    `programmes.parsing.parse_decimal`; numeric cells become a Decimal via `str()`, never via
    float arithmetic. Nothing is evaluated: a formula is refused, not computed.
@@ -23,9 +24,9 @@ data. Three steps, each usable on its own (the web upload and the management com
 
 Choices made here: openpyxl's normal (not read-only) mode, because read-only mode cannot see
 merged cells and trusts the sheet's own dimension tag for its size; memory stays bounded by
-the file size limit and by a limit on the unpacked size checked before openpyxl opens the
-file. Extra sheets are ignored and named in the preview. An empty cell never erases a value:
-it leaves what is stored. This module must never evaluate a formula, trust a value sent back
+the limits `programmes.workbook_safety` checks before openpyxl opens the file. Extra sheets
+are ignored and named in the preview. An empty cell never erases a value: it leaves what is
+stored. This module must never evaluate a formula, trust a value sent back
 by the browser, compute a light or write outside one transaction.
 """
 
@@ -36,7 +37,6 @@ import hashlib
 import io
 import math
 import re
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -52,7 +52,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from programmes import permissions, services
+from programmes import permissions, services, workbook_safety
 from programmes.formatting import nl_date, nl_number
 from programmes.models import (
     BudgetLine,
@@ -63,10 +63,10 @@ from programmes.models import (
     Project,
     ReportingPeriod,
 )
-from programmes.parsing import AmountError, parse_decimal
+from programmes.parsing import AmountError, check_ascii_digits, parse_decimal
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # 20.000 full template rows unpack to about 12 MB
+MAX_FILE_BYTES = workbook_safety.MAX_FILE_BYTES
+MAX_UNPACKED_BYTES = workbook_safety.MAX_UNPACKED_BYTES
 MAX_ROWS = 20_000
 MAX_ISSUES_SHOWN = 200
 CREATE_BATCH = 500
@@ -96,8 +96,7 @@ BUDGET_COLUMNS = (COL_CODE, COL_TITLE, COL_YEAR, COL_BUDGET, COL_SPENT, COL_FORE
 BUDGET_REQUIRED = (COL_CODE, COL_YEAR, COL_BUDGET, COL_SPENT, COL_FORECAST)
 BUDGET_FIELDS = {COL_BUDGET: "budget", COL_SPENT: "spent", COL_FORECAST: "forecast"}
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = workbook_safety.OLE2_MAGIC
 EURO_FORMAT = '"€" #,##0.00'
 DATE_FORMAT = "d-m-yyyy"
 
@@ -231,7 +230,11 @@ def file_sha256(data: bytes) -> str:
 
 def read_workbook(data: bytes, *, filename: str) -> ParsedWorkbook:
     """Read an uploaded template into plain rows, or raise ImportRefused saying why not."""
-    _check_container(data)
+    try:
+        # Size, kind, macros, and the cells counted while streaming: before openpyxl.
+        workbook_safety.check_upload(data, filename=filename)
+    except workbook_safety.UnsafeWorkbook as error:
+        raise _refuse(str(error)) from error
     try:
         workbook = load_workbook(
             io.BytesIO(data), read_only=False, data_only=False, keep_links=False
@@ -302,91 +305,6 @@ def _filled_rows(ws) -> int:
         for values in ws.iter_rows(min_row=2, values_only=True)
         if any(not _is_blank(value) for value in values)
     )
-
-
-# What people upload instead of the template, recognised so that the message can say what
-# to do: LibreOffice's own format, Excel's binary format, or text such as a CSV export.
-ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-
-
-def _looks_like_text(data: bytes) -> bool:
-    sample = data[:4096]
-    if b"\0" in sample:
-        return False
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # A multi-byte character cut off at the end of the sample is still text.
-        return error.start >= len(sample) - 3
-    return True
-
-
-def _check_container(data: bytes) -> None:
-    """Refuse before openpyxl opens anything: size, file kind, unpacked size."""
-    if len(data) > MAX_FILE_BYTES:
-        raise _refuse(
-            _("Het bestand is %(size)s MB groot; de grens is %(max)s MB.")
-            % {
-                "size": nl_number(Decimal(len(data)) / 1024 / 1024, decimals=1),
-                "max": nl_number(MAX_FILE_BYTES // (1024 * 1024)),
-            }
-        )
-    if not data:
-        raise _refuse(_("Het bestand is leeg."))
-    if data.startswith(OLE2_MAGIC):
-        raise _refuse(
-            _(
-                "Dit bestand is met een wachtwoord beveiligd (versleuteld) of is een oud "
-                "Excel-bestand (.xls). Sla het op als Excel-werkmap (.xlsx) zonder wachtwoord."
-            )
-        )
-    if not data.startswith(ZIP_MAGIC):
-        if _looks_like_text(data):
-            raise _refuse(
-                _(
-                    "Dit is een tekstbestand (bijvoorbeeld CSV), geen Excel-werkmap (.xlsx). "
-                    "Download het sjabloon, vul het in en sla het op als .xlsx."
-                )
-            )
-        raise _refuse(
-            _("Dit is geen Excel-werkmap (.xlsx). Gebruik het sjabloon en sla het op als .xlsx.")
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-            names = {entry.filename for entry in entries}
-            # The "mimetype" entry of an OpenDocument file is stored, not compressed, and
-            # a few dozen bytes long: reading it unpacks nothing of size.
-            mimetype = (
-                archive.read("mimetype")[:100]
-                if "mimetype" in names and archive.getinfo("mimetype").file_size <= 100
-                else b""
-            )
-    except zipfile.BadZipFile as error:
-        raise _refuse(_("Het bestand is beschadigd: het kan niet uitgepakt worden.")) from error
-    if mimetype.startswith(ODS_MIMETYPE):
-        raise _refuse(
-            _(
-                "Dit is een OpenDocument-rekenblad (.ods), geen Excel-werkmap (.xlsx). Kies in "
-                "LibreOffice Bestand > Opslaan als, bestandstype 'Excel 2007-365 (.xlsx)', en "
-                "upload dat bestand."
-            )
-        )
-    if "xl/workbook.bin" in names:
-        raise _refuse(
-            _(
-                "Dit is een binaire Excel-werkmap (.xlsb). Sla het bestand op als "
-                "Excel-werkmap (.xlsx) en upload dat."
-            )
-        )
-    if "xl/workbook.xml" not in names:
-        raise _refuse(
-            _("Dit is geen Excel-werkmap (.xlsx), maar een ander soort bestand.")
-            if "[Content_Types].xml" in names
-            else _("Dit is geen Excel-werkmap (.xlsx). Gebruik het sjabloon.")
-        )
-    if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
-        raise _refuse(_("Het bestand is uitgepakt te groot om veilig te lezen."))
 
 
 def _header_map(ws, expected: tuple[str, ...], required: tuple[str, ...], issues) -> dict | None:
@@ -569,7 +487,12 @@ def _year(cell, ws, row: int, issues) -> int | None:
     value = cell.value
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     text = text.strip()
-    if isinstance(value, bool) or not re.fullmatch(r"\d{4}", text):
+    try:
+        check_ascii_digits(text)
+    except AmountError as error:
+        issues.append(ImportIssue(str(error), **place))
+        return None
+    if isinstance(value, bool) or not re.fullmatch(r"[0-9]{4}", text):
         issues.append(
             ImportIssue(
                 _("'%(value)s' is geen jaartal; schrijf het jaar als vier cijfers, zoals 2021.")
@@ -645,9 +568,9 @@ def _read_budget(ws, issues: list[ImportIssue]) -> list[BudgetInput]:
     return rows
 
 
-_DATE_PATTERNS = (
-    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), ("day", "month", "year")),
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("year", "month", "day")),
+_DATE_PATTERNS = (  # re.ASCII: "１-７-２０２１" is no date (see programmes.parsing)
+    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", re.ASCII), ("day", "month", "year")),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII), ("year", "month", "day")),
 )
 
 

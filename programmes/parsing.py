@@ -5,6 +5,10 @@ Accepted: "1610000", "1.610.000", "1 610 000", "€ 1.610.000,50", "1.610.000,50
 "2.3000.000" (a group that is not three digits: it is in the Zeeland report), "1,2,3" (more
 than one decimal comma), "1,610,000.50" (English notation), "43.5" (a point used as a decimal
 sign), letters, empty groups. Never guesses: a value either reads one way or is refused.
+
+Digits are the ASCII digits 0-9 only. Python reads "１２３" (full width), "١٢٣" (Arabic-Indic)
+and "𝟏𝟐𝟑" (mathematical bold) as 123; this module refuses them, naming the character, so
+that a value pasted from somewhere odd is typed again rather than read as something else.
 """
 
 from __future__ import annotations
@@ -16,12 +20,22 @@ from django.utils.translation import gettext as _
 
 _CURRENCY = re.compile(r"^(€|eur(?:o)?)\s*|\s*(€|eur(?:o)?)$", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_DIGITS = re.compile(r"^\d+$")
-_GROUPED = re.compile(r"^\d{1,3}(?:([. ])\d{3})(?:\1\d{3})*$")
+_DIGITS = re.compile(r"^[0-9]+$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:([. ])[0-9]{3})(?:\1[0-9]{3})*$")
 
 
 class AmountError(ValueError):
     """A typed number that cannot be read unambiguously; the message is for the user."""
+
+
+def check_ascii_digits(text: str) -> None:
+    """Raise AmountError naming the first character that is a digit but not one of 0-9."""
+    for character in text:
+        if character.isnumeric() and not ("0" <= character <= "9"):
+            raise AmountError(
+                _('Het teken "%(character)s" is geen cijfer; typ de cijfers 0–9.')
+                % {"character": character}
+            )
 
 
 def parse_decimal(text: str | None, *, allow_negative: bool = False) -> Decimal | None:
@@ -35,6 +49,7 @@ def parse_decimal(text: str | None, *, allow_negative: bool = False) -> Decimal 
     original = str(text).strip()
     if not original:
         return None
+    check_ascii_digits(original)
     value = _CURRENCY.sub("", original).strip()
     negative = False
     if value.startswith(("-", "−")):
@@ -46,7 +61,7 @@ def parse_decimal(text: str | None, *, allow_negative: bool = False) -> Decimal 
     value = _SPACES.sub(" ", value)
     if not value:
         raise AmountError(_("'%(value)s' is geen getal.") % {"value": original})
-    if re.search(r"[^\d., ]", value):
+    if re.search(r"[^0-9., ]", value):
         raise AmountError(
             _("'%(value)s' is geen getal: gebruik alleen cijfers, punten en een komma.")
             % {"value": original}
@@ -82,7 +97,7 @@ def parse_decimal(text: str | None, *, allow_negative: bool = False) -> Decimal 
         if not _GROUPED.match(integer):
             if "." in integer and " " in integer:
                 message = _("'%(value)s' mengt punten en spaties als scheidingsteken.")
-            elif "." in integer and not comma and re.match(r"^\d+\.\d{1,2}$", integer):
+            elif "." in integer and not comma and re.match(r"^[0-9]+\.[0-9]{1,2}$", integer):
                 message = _(
                     "'%(value)s' gebruikt een punt als decimaalteken. In het Nederlands is dat "
                     "een komma: schrijf bijvoorbeeld 43,5."

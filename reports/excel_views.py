@@ -3,7 +3,9 @@
 Exports read through `programmes.overview` (scoped via `programmes.permissions`: anything
 outside the user's scope answers 404). The import reads through `programmes.imports`; the
 parsed rows are kept in the server-side session between preview and confirm, keyed by a
-random token and the file's SHA-256, and never taken back from the browser.
+random token and the file's SHA-256, and never taken back from the browser. The upload is
+bounded before its body is read: by the Content-Length, then by an upload handler that stops
+at the first byte over the limit; a refused upload shows the import page again, in Dutch.
 """
 
 from __future__ import annotations
@@ -13,21 +15,28 @@ import secrets
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from programmes import imports, permissions, selectors
-from programmes.formatting import nl_number
+from programmes import imports, permissions, selectors, workbook_safety
 from programmes.models import Programme, ReportingPeriod
 from programmes.overview import programme_overview, programme_overviews
 from reports import excel
 
 SESSION_KEY = "excel_import"
+MAX_REQUEST_BYTES = imports.MAX_FILE_BYTES + 64 * 1024  # the file and the form around it
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -161,7 +170,9 @@ def import_template(request, slug: str, peildatum: str) -> HttpResponse:
     )
 
 
-def _render_refused(request, programme, period, issues, *, filename: str = "") -> HttpResponse:
+def _render_refused(
+    request, programme, period, issues, *, filename: str = "", status: int = 400
+) -> HttpResponse:
     messages_shown = [str(issue) for issue in issues[: imports.MAX_ISSUES_SHOWN]]
     return render(
         request,
@@ -173,19 +184,69 @@ def _render_refused(request, programme, period, issues, *, filename: str = "") -
             more_errors=max(len(issues) - len(messages_shown), 0),
             filename=filename,
         ),
-        status=400,
+        status=status,
     )
 
 
+class _FileSizeLimit(FileUploadHandler):
+    """First in the chain of upload handlers: stops reading the body at the first byte of a
+    file over the limit, whatever the Content-Length said (or when there was none)."""
+
+    passed = False
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > imports.MAX_FILE_BYTES:
+            self.passed = True
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler (memory or temporary file) keeps the file
+
+
+def _too_large(request, programme, period, message: str) -> HttpResponse:
+    issue = imports.ImportIssue(message)
+    return _render_refused(request, programme, period, [issue], status=413)
+
+
+@csrf_exempt  # checked below by csrf_protect, once the upload handlers are in place
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, slug: str, peildatum: str) -> HttpResponse:
-    """Read and check the file, show the preview; nothing is written here."""
+    """Read and check the file, show the preview; nothing is written here.
+
+    The CSRF check reads the body, so it runs after the size checks are set up: a request
+    over the limit is refused without its body being read or stored.
+    """
     programme = _importable_programme(request.user, slug)
     period = _period_or_404(programme, peildatum)
     if request.method == "GET":
         return redirect("excel:import_start", slug=programme.slug)
-    form = UploadForm(request.POST, request.FILES)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_REQUEST_BYTES:
+        return _too_large(request, programme, period, workbook_safety.file_too_large(length))
+    limit = _FileSizeLimit(request)
+    request.upload_handlers.insert(0, limit)
+    try:
+        return _checked_upload(request, programme, period, limit)
+    except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+        message = _(
+            "Stuur één .xlsx-bestand van hoogstens %(max)s MB, zonder andere velden of bestanden."
+        ) % {"max": imports.MAX_FILE_BYTES // (1024 * 1024)}
+        return _too_large(request, programme, period, message)
+
+
+@csrf_protect  # reads the body, through the handlers import_upload put in place
+def _checked_upload(
+    request, programme: Programme, period: ReportingPeriod, limit: _FileSizeLimit
+) -> HttpResponse:
+    files = request.FILES  # reads the body (if the CSRF check did not), through `limit`
+    if limit.passed:
+        return _too_large(request, programme, period, workbook_safety.file_too_large(None))
+    form = UploadForm(request.POST, files)
     if not form.is_valid():
         # Django's FileField refuses an empty file too; say that, not "choose a file".
         sent = request.FILES.get("file")
@@ -197,14 +258,6 @@ def import_upload(request, slug: str, peildatum: str) -> HttpResponse:
         return _render_refused(request, programme, period, issues)
     upload = form.cleaned_data["file"]
     filename = upload.name.rsplit("/", 1)[-1][:120]
-    if upload.size > imports.MAX_FILE_BYTES:
-        issues = [
-            imports.ImportIssue(
-                _("Het bestand is %(size)s MB groot; de grens is 5 MB.")
-                % {"size": nl_number(upload.size / 1024 / 1024, decimals=1)}
-            )
-        ]
-        return _render_refused(request, programme, period, issues, filename=filename)
     try:
         parsed = imports.read_workbook(upload.read(), filename=filename)
         plan = imports.plan_import(

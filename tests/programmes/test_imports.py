@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 import shutil
 from decimal import Decimal
 
@@ -546,6 +547,27 @@ def test_bad_year_in_budget_is_refused():
     assert message.startswith("Blad Begroting, rij 2, kolom Jaar: ''21' is geen jaartal")
 
 
+def test_digits_of_other_scripts_are_refused_by_name_in_values_years_and_peildatum():
+    """Python reads "１２３", "١٢٣" and "𝟏𝟐𝟑" as 123; the import names the character instead."""
+    book = minimal_book("𝟏𝟐𝟑")
+    budget = book.create_sheet("Begroting")
+    budget.append(["Projectcode", "Jaar", "Begroting", "Uitgaven", "Prognose"])
+    budget.append(["A1", "２０２１", 1000, None, None])
+    budget.append(["A1", 2022, "١٢٣", None, None])
+    declaration = book.create_sheet("Toelichting")
+    declaration.append(["Programma", "werken-aan-werk"])
+    declaration.append(["Peildatum", "１-７-２０２１"])
+
+    assert refusal(save(book)) == [
+        'Blad Indicatoren, rij 2, kolom Realisatie: Het teken "𝟏" is geen cijfer; typ de '
+        "cijfers 0–9.",
+        'Blad Begroting, rij 2, kolom Jaar: Het teken "２" is geen cijfer; typ de cijfers 0–9.',
+        'Blad Begroting, rij 3, kolom Begroting: Het teken "١" is geen cijfer; typ de cijfers 0–9.',
+        "Blad Toelichting, rij 2, kolom B: '１-７-２０２１' is geen datum; schrijf bijvoorbeeld "
+        "1-7-2021.",
+    ]
+
+
 def plan_refusal(world, book, user=None) -> list[str]:
     with pytest.raises(imports.ImportRefused) as refused:
         imports.plan_import(
@@ -626,6 +648,90 @@ def test_an_empty_upload_says_the_file_is_empty(client, world):
     assert "leeg.xlsx is niet geïmporteerd" in html
     assert "Het bestand is leeg (0 bytes)." in html
     assert "Kies een bestand" not in html
+
+
+def assert_refused_with_the_form_again(response, message):
+    html = response.content.decode()
+    assert "Niet geïmporteerd" in html
+    assert message in html
+    assert 'type="file" name="file"' in html  # the form is there to try again
+    assert "Uploaden en controleren" in html
+
+
+def test_an_upload_over_the_size_limit_is_refused_before_its_body_is_read(client, world):
+    """The Content-Length says it all: Django does not stream 6 MB to a temporary file."""
+    client.force_login(world["manager"])
+
+    response = upload(client, world, b"PK\x03\x04" + b"\x00" * (6 * 1024 * 1024))
+
+    assert response.status_code == 413
+    assert_refused_with_the_form_again(response, "Het bestand is 6,0 MB groot; de grens is 5 MB.")
+
+
+def test_an_upload_that_grows_past_the_limit_while_streaming_is_stopped(client, world, monkeypatch):
+    """A body without an honest length (chunked): reading stops at the first byte too many."""
+    from reports import excel_views
+
+    monkeypatch.setattr(excel_views, "MAX_REQUEST_BYTES", 100 * 1024 * 1024)
+    client.force_login(world["manager"])
+
+    response = upload(client, world, b"PK\x03\x04" + b"\x00" * (imports.MAX_FILE_BYTES + 1))
+
+    assert response.status_code == 413
+    assert_refused_with_the_form_again(response, "Het bestand is groter dan 5 MB; dat is de grens.")
+
+
+@pytest.mark.parametrize("limit", ["fields", "files"])
+def test_a_request_with_too_much_besides_the_file_is_refused_with_the_form(
+    client, world, settings, limit
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 1
+    client.force_login(world["manager"])
+    url = reverse(
+        "excel:import_upload", kwargs={"slug": world["programme"].slug, "peildatum": "2021-07-01"}
+    )
+    files = [io.BytesIO(save(minimal_book())) for _ in range(2)]
+    for number, file in enumerate(files):
+        file.name = f"bestand{number}.xlsx"
+    data = {"file": files[0], "notitie": "x" * 2000} if limit == "fields" else {"file": files}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 413
+    assert_refused_with_the_form_again(
+        response, "Stuur één .xlsx-bestand van hoogstens 5 MB, zonder andere velden of bestanden."
+    )
+
+
+def test_the_upload_still_checks_the_csrf_token_and_the_limit_holds_when_it_does(
+    world, monkeypatch
+):
+    """The CSRF check reads the body; the size limit must already be in place by then."""
+    from django.test import Client
+
+    from reports import excel_views
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["manager"])
+    url = reverse(
+        "excel:import_upload", kwargs={"slug": world["programme"].slug, "peildatum": "2021-07-01"}
+    )
+    assert upload(client, world, save(minimal_book())).status_code == 403
+
+    page = client.get(reverse("excel:import_start", kwargs={"slug": world["programme"].slug}))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+
+    def post(content: bytes):
+        file = io.BytesIO(content)
+        file.name = "ingevuld.xlsx"
+        return client.post(url, {"csrfmiddlewaretoken": token, "file": file})
+
+    assert post(save(minimal_book())).status_code == 200
+    monkeypatch.setattr(excel_views, "MAX_REQUEST_BYTES", 100 * 1024 * 1024)
+    response = post(b"PK\x03\x04" + b"\x00" * (imports.MAX_FILE_BYTES + 1))
+    assert response.status_code == 413
+    assert_refused_with_the_form_again(response, "Het bestand is groter dan 5 MB; dat is de grens.")
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
