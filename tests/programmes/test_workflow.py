@@ -432,10 +432,13 @@ def test_managers_get_mail_on_submit_and_coordinators_on_return_and_approval(
 def test_no_mail_when_the_approval_is_rolled_back(world, django_capture_on_commit_callbacks):
     report = submitted(world)
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.approve_report(report=report, user=world.manager)
-            raise RuntimeError("a later step of the same transaction fails")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.approve_report(report=report, user=world.manager)
+        raise RuntimeError("a later step of the same transaction fails")
     assert callbacks == []
     assert mail.outbox == []
     report.refresh_from_db()
