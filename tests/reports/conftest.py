@@ -10,8 +10,8 @@ from programmes.models import ActivityProgress, PlannedValue, PlanningChange, Pr
 from tests import factories
 
 ZEELAND_SUMMARY = (
-    "<p>Het project loopt voorspoedig en er worden goede resultaten gehaald. Zo is de beoogde "
-    "plaatsing van 400 mensen met een afstand tot de arbeidsmarkt inmiddels gerealiseerd.</p>"
+    "Het project loopt voorspoedig en er worden goede resultaten gehaald. Zo is de beoogde "
+    "plaatsing van 400 mensen met een afstand tot de arbeidsmarkt inmiddels gerealiseerd."
 )
 ZEELAND_BUDGET_NOTE = (
     "De rij 'Totaal' in de bron vermeldt begroting deel 1 € 3.000.000 en uitgaven-lasten "
@@ -80,7 +80,7 @@ def zeeland():
         order=0,
         year=2019,
         activity="Fase 2: scholing en plaatsing van onbenut Zeeuws arbeidspotentieel",
-        progress="<p>Op peildatum 1 december 2019 zijn 447 plaatsingen gerealiseerd.</p>",
+        progress="Op peildatum 1 december 2019 zijn 447 plaatsingen gerealiseerd.",
     )
     ActivityProgress.objects.create(
         report=report,
