@@ -46,7 +46,8 @@ _URL = re.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 _TRAILING_PUNCTUATION = ".,;:!?'’”"
 
 
-def line_breaks_normalised(value: str) -> str:
+def _with_newlines(value: str) -> str:
+    """Every kind of line break as "\\n"."""
     return _LINE_BREAK.sub("\n", value)
 
 
@@ -58,7 +59,7 @@ def normalise_text(value: str | None) -> str:
     """
     if not value:
         return ""
-    text = line_breaks_normalised(str(value))
+    text = _with_newlines(str(value))
     found = _CONTROL.search(text)
     if found:
         count = len(_CONTROL.findall(text))
@@ -73,8 +74,7 @@ def normalise_text(value: str | None) -> str:
                 "%(count)s onzichtbare tekens, het eerste (%(code)s) op positie "
                 "%(position)s; verwijder ze.",
                 count,
-            )
-            % values,
+            ),
             code="control_character",
             params=values,
         )
@@ -83,7 +83,7 @@ def normalise_text(value: str | None) -> str:
 
 def _without_control_characters(value: str) -> str:
     """Line breaks normalised, control characters dropped: for output, never for input."""
-    return _CONTROL.sub("", line_breaks_normalised(value))
+    return _CONTROL.sub("", _with_newlines(value))
 
 
 def text_for_excel(value: str) -> str:
@@ -146,7 +146,7 @@ def _with_links(line: str) -> str:
         address = _without_trailing_punctuation(found.group())
         if not re.search(r"[^\W_]", address.split("//", 1)[-1].removeprefix("www.")):
             continue  # "https://" or "www." alone is no address
-        href = address if "://" in address else "https://" + address
+        href = address if re.match(r"https?://", address, re.I) else "https://" + address
         pieces.append(html.escape(line[position : found.start()]))
         pieces.append(f'<a href="{html.escape(href)}" rel="noopener">{html.escape(address)}</a>')
         position = found.start() + len(address)

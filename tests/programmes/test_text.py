@@ -48,6 +48,7 @@ fragments = st.sampled_from(
         "http://voorbeeld.nl/pad_(1)",
         "(zie https://www.zeeland.nl).",
         "www.zeeland.nl",
+        "HTTP://X.NL/Pad",
         "https://",
         "www.",
         "- ",
@@ -132,7 +133,7 @@ def test_save_show_save_again_is_stable_and_shows_the_text_as_typed(typed):
     for attrs, label in page.links:
         assert set(attrs) == {"href", "rel"} and attrs["rel"] == "noopener"
         assert attrs["href"] in (label, "https://" + label)
-        assert attrs["href"].startswith(("http://", "https://"))
+        assert attrs["href"].lower().startswith(("http://", "https://"))
 
 
 @given(st.text())
@@ -417,13 +418,6 @@ html_like = st.lists(
 @given(st.one_of(html_like, st.text()))
 def test_the_frozen_converter_and_the_history_read_html_the_same_way(value):
     assert migration.html_to_text(value) == text.html_to_text(value)
-
-
-@given(html_like)
-def test_converted_text_is_stable_when_saved_again(value):
-    converted = migration.html_to_text(value)
-    if not text.looks_like_html(converted):
-        assert migration.html_to_text(converted) == converted
 
 
 @pytest.mark.django_db
