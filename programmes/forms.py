@@ -1,7 +1,7 @@
 """The forms of progress reporting: the report form and the review forms.
 
 Numbers and amounts are read the Dutch way through `programmes.parsing.parse_decimal`
-(`DutchDecimalField`), narrative through `programmes.sanitize` (`NarrativeField`). Forms
+(`DutchDecimalField`), narrative through `programmes.text` (`NarrativeField`). Forms
 validate and turn input into the plain dataclasses of `programmes.services`; they never
 save anything themselves and never decide about workflow or permissions.
 """
@@ -15,7 +15,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from programmes import formatting, sanitize, services
+from programmes import formatting, services, text
 from programmes.models import ProgressReport
 from programmes.parsing import AmountError, parse_decimal
 from programmes.report_data import ReportContext
@@ -83,21 +83,17 @@ class DutchDecimalField(forms.Field):
 
 
 class NarrativeField(forms.CharField):
-    """Narrative text, pasted from Word or typed: paragraphs and lists are kept, the rest is
-    made safe by `programmes.sanitize`. Shown as plain text in a text area."""
+    """Narrative text, typed or pasted from Word: stored as typed (plain text, see
+    `programmes.text`), line breaks normalised, control characters refused with a message
+    that names them. A refused text stays in the text area as it was typed."""
 
     def __init__(self, *, rows: int = 4, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows, "class": "form-control"}))
         super().__init__(**kwargs)
 
-    def prepare_value(self, value):
-        if value and sanitize.looks_like_html(str(value)):
-            return sanitize.html_to_text(value)
-        return value
-
-    def clean(self, value):
-        return sanitize.clean_html(super().clean(value))
+    def to_python(self, value):
+        return super().to_python(text.normalise_text(value))
 
 
 class ReportForm(forms.Form):
@@ -187,11 +183,7 @@ class IndicatorValueForm(forms.Form):
     """The realisation of one indicator, judged against last period's value."""
 
     value = DutchDecimalField(label=_("Realisatie"))
-    note = forms.CharField(
-        label=_("Toelichting"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-    )
+    note = NarrativeField(label=_("Toelichting"), rows=2)
 
     def __init__(self, *args, line, **kwargs):
         super().__init__(*args, **kwargs)
@@ -227,9 +219,8 @@ class FundingLineForm(forms.Form):
     received = DutchDecimalField(label=_("Ontvangen / beschikbaar"))
     committed = DutchDecimalField(label=_("Toegezegd"))
     to_request = DutchDecimalField(label=_("Nog aan te vragen"))
-    note = forms.CharField(
+    note = NarrativeField(
         label=_("Toelichting"),
-        required=False,
         max_length=2000,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )

@@ -52,7 +52,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from programmes import permissions, services, workbook_safety
+from programmes import calendar, permissions, services, workbook_safety
 from programmes.formatting import nl_date, nl_number
 from programmes.models import (
     BudgetLine,
@@ -64,6 +64,7 @@ from programmes.models import (
     ReportingPeriod,
 )
 from programmes.parsing import AmountError, check_ascii_digits, parse_decimal
+from programmes.text import normalise_text, text_for_excel
 
 MAX_FILE_BYTES = workbook_safety.MAX_FILE_BYTES
 MAX_UNPACKED_BYTES = workbook_safety.MAX_UNPACKED_BYTES
@@ -407,7 +408,11 @@ def _text(cell, ws, row: int, column: str, issues) -> str | None:
         return str(int(value)) if value.is_integer() else str(value)
     if isinstance(value, datetime.date):  # a datetime is a date too
         return nl_date(value)
-    return str(value).strip()
+    try:
+        return normalise_text(str(value).strip())
+    except ValidationError as error:
+        issues.append(ImportIssue(error.messages[0], sheet=ws.title, row=row, column=column))
+        return None
 
 
 def _number(cell, ws, row: int, column: str, issues) -> Decimal | None:
@@ -1256,14 +1261,14 @@ def build_template(*, programme: Programme, period: ReportingPeriod) -> bytes:
         for indicator in project.indicators:
             ws.append(
                 [
-                    project.code,
-                    project.title,
-                    indicator.name,
-                    indicator.unit,
+                    text_for_excel(project.code),
+                    text_for_excel(project.title),
+                    text_for_excel(indicator.name),
+                    text_for_excel(indicator.unit),
                     indicator.target,
                     indicator.previous,
                     indicator.actual,
-                    indicator.note or None,
+                    text_for_excel(indicator.note) or None,
                 ]
             )
             count += 1
@@ -1280,14 +1285,13 @@ def build_template(*, programme: Programme, period: ReportingPeriod) -> bytes:
     count = 0
     for project in overview.projects:
         lines = {line.year: line for line in project.budget_lines}
-        first = (project.start_date or programme.start_date).year
-        last = (project.end_date or programme.end_date).year
-        for year in sorted(set(range(first, last + 1)) | set(lines)):
+        years = calendar.project_years(project, programme)
+        for year in sorted(set(years) | set(lines)):
             line = lines.get(year)
             budget_ws.append(
                 [
-                    project.code,
-                    project.title,
+                    text_for_excel(project.code),
+                    text_for_excel(project.title),
                     year,
                     line.budget if line else None,
                     line.spent if line else None,
@@ -1308,7 +1312,7 @@ def build_template(*, programme: Programme, period: ReportingPeriod) -> bytes:
     help_ws.append(["Programma", programme.slug])
     help_ws.append(["Peildatum", period.peildatum])
     help_ws["B2"].number_format = DATE_FORMAT
-    help_ws.append(["Programmanaam", programme.name])
+    help_ws.append(["Programmanaam", text_for_excel(programme.name)])
     help_ws["B3"].data_type = "s"
     help_ws.append([])
     for line in _help_lines():

@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programmes import calendar, formatting, sanitize, status
+from programmes import calendar, formatting, status, text
 from programmes.models import (
     ActivityProgress,
     BudgetLine,
@@ -285,10 +285,8 @@ def _history_value(model, field_name: str, value, users: Mapping[int, str]) -> s
         return formatting.nl_date(value)
     if field.is_relation:
         return users.get(value, str(value))
-    text = str(value)
-    if sanitize.looks_like_html(text):
-        text = sanitize.html_to_text(text)
-    return text
+    # History holds narratives as recorded: HTML from before they were plain text, or text.
+    return text.html_to_text(str(value))
 
 
 MONEY_FIELDS = {"budget", "spent", "forecast", "budgeted", "received", "committed", "to_request"}
@@ -300,9 +298,7 @@ def _subject(model, record, indicators: Mapping[int, str], sources: Mapping[int,
     if model is IndicatorValue:
         return str(_("Indicator: %(name)s") % {"name": indicators.get(record.indicator_id, "?")})
     if model is ActivityProgress:
-        return str(
-            _("Activiteit: %(text)s") % {"text": sanitize.html_to_text(record.activity)[:60]}
-        )
+        return str(_("Activiteit: %(text)s") % {"text": text.html_to_text(record.activity)[:60]})
     if model is PlanningChange:
         return str(_("Planningswijziging %(year)s") % {"year": record.year})
     if model is BudgetLine:

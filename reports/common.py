@@ -6,13 +6,10 @@ Nothing here reads the database; the report modules pass plain values in.
 from __future__ import annotations
 
 import datetime
-import html
 import math
-import re
 from collections.abc import Iterable
 
 from django.db.models import TextChoices
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -83,16 +80,13 @@ def report_filename(
 # cure that, but a row taller than a page then loses the repeated table header. So rows that
 # surely fit on part of a page are kept whole (class "keep"), long ones may break.
 
-_BLOCK_END = re.compile(r"</p>|</li>|<br\s*/?>", re.IGNORECASE)
-
 
 def estimated_lines(text: str | None, chars_per_line: int) -> int:
-    """Roughly how many lines `text` (plain or narrative HTML) takes in a column that holds
-    `chars_per_line` characters; every paragraph starts a new line."""
+    """Roughly how many lines `text` (a plain-text narrative) takes in a column that holds
+    `chars_per_line` characters; every line of the text starts a new line."""
     if not text:
         return 1
-    plain = html.unescape(strip_tags(_BLOCK_END.sub("\n", str(text))))
-    paragraphs = [part.strip() for part in plain.splitlines() if part.strip()]
+    paragraphs = [part.strip() for part in str(text).split("\n") if part.strip()]
     return max(1, sum(math.ceil(len(part) / chars_per_line) for part in paragraphs))
 
 

@@ -10,10 +10,11 @@ them; amounts carry a euro number format (number formats are locale-neutral code
 Excel shows "€ 1.610.000,00"). The CSV is for a Dutch Excel: `;` as separator, a decimal
 comma, dates as 1-7-2021 and a UTF-8 byte order mark.
 
-Text cells that a spreadsheet could read as a formula (starting with = + - @, a tab or a
-carriage return) are neutralised with a leading apostrophe (CSV/formula injection).
-Narratives are stored as sanitised HTML; the export gives them as text, a line per paragraph
-(reports.narrative.narrative_as_text), because a cell would show the tags.
+Every text cell goes through `programmes.text.text_for_excel`: a control character stored
+by an older import or the admin is dropped, so it can never break an export. Text cells that
+a spreadsheet could read as a formula (starting with = + - @, a tab or a carriage return)
+are neutralised with a leading apostrophe (CSV/formula injection). Narratives are plain
+text and go into a cell as typed, line breaks included.
 
 This module must never compute a light or a total itself, check permissions (the views pass
 only programmes the user may read) or query the database.
@@ -36,7 +37,7 @@ from openpyxl.utils import get_column_letter
 from programmes.formatting import nl_date
 from programmes.overview import ProgrammeOverview
 from programmes.status import Light
-from reports.narrative import narrative_as_text
+from programmes.text import text_for_excel
 
 TEXT = "text"
 NUMBER = "number"
@@ -114,11 +115,11 @@ def export_tables(overviews: Sequence[ProgrammeOverview]) -> tuple[Table, ...]:
                     _light(project.reported_light),
                     _light(project.computed_light),
                     _yes_no(project.lights_differ),
-                    narrative_as_text(report.summary) if report else "",
-                    narrative_as_text(report.light_explanation) if report else "",
-                    narrative_as_text(report.light_cause) if report else "",
-                    narrative_as_text(report.light_consequences) if report else "",
-                    narrative_as_text(report.light_recovery) if report else "",
+                    report.summary if report else "",
+                    report.light_explanation if report else "",
+                    report.light_cause if report else "",
+                    report.light_consequences if report else "",
+                    report.light_recovery if report else "",
                 )
             )
             for indicator in project.indicators:
@@ -164,7 +165,7 @@ def export_tables(overviews: Sequence[ProgrammeOverview]) -> tuple[Table, ...]:
                         line.received,
                         line.committed,
                         line.to_request,
-                        narrative_as_text(line.note),
+                        line.note,
                     )
                 )
             for step in project.history:
@@ -319,7 +320,7 @@ def _cell_value(value, kind: str):
     if value is None:
         return None
     if kind == TEXT:
-        return neutralise(str(value))
+        return neutralise(text_for_excel(str(value)))
     if kind == DATE:
         return value
     return value  # Decimal or int: openpyxl stores it as a number
@@ -329,7 +330,7 @@ def workbook_bytes(tables: Sequence[Table], *, title: str) -> bytes:
     """An .xlsx with one sheet per table: bold Dutch headers, numbers as numbers."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    workbook.properties.title = title
+    workbook.properties.title = text_for_excel(title)
     workbook.properties.language = "nl-NL"
     header_fill = PatternFill("solid", fgColor="DDE6F0")
     wrapped = Alignment(wrap_text=True, vertical="top")
@@ -374,14 +375,14 @@ def _csv_value(value, kind: str) -> str:
     if value is None:
         return ""
     if kind == TEXT:
-        return neutralise(str(value))
+        return neutralise(text_for_excel(str(value)))
     if kind == DATE and isinstance(value, datetime.date):
         return nl_date(value)
     if isinstance(value, Decimal | int):
         number = Decimal(value) * (100 if kind == PERCENT else 1)
         text = format(number.normalize(), "f") if number != 0 else "0"
         return text.replace(".", ",") + ("%" if kind == PERCENT else "")
-    return neutralise(str(value))
+    return neutralise(text_for_excel(str(value)))
 
 
 def csv_bytes(table: Table) -> bytes:

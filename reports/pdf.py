@@ -6,7 +6,7 @@ memory, and our static files under `PDF_STATIC_URL`, read from disk through Djan
 staticfiles finders. Everything else (http, https, ftp, file, a relative path that escapes
 the static directories) is refused and recorded, so a narrative that smuggled in
 `<img src="http://...">` or `file:///etc/passwd` causes no network request and no file
-read. Narrative HTML is sanitised before it reaches a template as well (reports.narrative);
+read. Narratives are plain text, escaped before they reach a template (reports.narrative);
 the fetcher is the second line of defence.
 
 This module must never open a socket, read a file outside the static directories, touch the

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from programmes import sanitize
 from programmes.formatting import nl_number
 from programmes.models import (
     ActivityProgress,
@@ -30,7 +29,7 @@ def _display(value) -> str:
         return "–"
     if isinstance(value, Decimal):
         return nl_number(value)
-    return sanitize.html_to_text(str(value))
+    return str(value)
 
 
 def _snapshot_of(report, activities, values, planning, budget, funding, labels) -> dict:

@@ -1,27 +1,24 @@
-"""Template filter for narrative text in reporting pages: `{% load reporting %}` and
-`{{ report.summary|narrative }}`.
+"""Template filters for narrative text in reporting pages: `{% load reporting %}`,
+`{{ report.summary|narrative }}` and `{{ report.summary|narrative_text }}`.
 
-Narrative is sanitised when it is saved, but imports and the admin write it too; cleaning it
-again on output (through `programmes.sanitize`, the one allow-list) means a page can never
-show a script, whatever path the text took into the database.
+Narratives are plain text; `programmes.text` escapes them once and builds the paragraphs,
+lists and links. These filters must never mark anything safe themselves.
 """
 
 from django import template
-from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
 
-from programmes.sanitize import clean_html
+from programmes import text
 
 register = template.Library()
 
 
 @register.filter
 def narrative(value) -> str:
-    return mark_safe(clean_html(value))
+    """Paragraphs, line breaks, "- " lists and links, from escaped text."""
+    return text.narrative_html(value)
 
 
 @register.filter
 def narrative_text(value) -> str:
-    """Narrative as plain text for excerpts in tables: tags become spaces, so paragraphs and
-    list items do not run into each other. Autoescaped like any text."""
-    return " ".join(strip_tags(str(value or "").replace("<", " <")).split())
+    """Narrative as one line for excerpts in tables; autoescaped like any text."""
+    return text.one_line(value)

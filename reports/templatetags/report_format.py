@@ -1,6 +1,6 @@
 """Template filters of the PDF reports: `{{ text|narrative }}` and `{{ text|plain }}`.
 
-Load with `{% load report_format %}`. Sanitising lives in reports.narrative.
+Load with `{% load report_format %}`. Narratives are plain text; see reports.narrative.
 """
 
 from django import template
@@ -12,11 +12,11 @@ register = template.Library()
 
 @register.filter
 def narrative(value):
-    """Narrative text or pasted HTML as safe paragraphs (only harmless tags, no attributes)."""
+    """A narrative as escaped paragraphs, lists and links."""
     return narrative_html(value)
 
 
 @register.filter
 def plain(value):
-    """Narrative text or pasted HTML as one line of text (escaped by the template)."""
+    """A narrative as one line of text (escaped by the template)."""
     return plain_text(value)

@@ -1094,3 +1094,12 @@ def test_import_and_form_store_the_same_rows_for_the_same_input(world):
         version=imported.version,
     )
     assert rows(imported) == expected
+
+
+def test_a_stored_control_character_never_breaks_the_template(world):
+    """An xlsx cannot carry one (XML refuses it), but an old narrative or title might."""
+    world["zorg"].title = "ZorgStart\x07"
+    world["zorg"].save()
+    content = imports.build_template(programme=world["programme"], period=world["period"])
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Indicatoren"]
+    assert sheet["B2"].value == "ZorgStart"

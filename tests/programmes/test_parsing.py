@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from programmes import formatting, services
 from programmes.models import BudgetLine, IndicatorValue
 from programmes.parsing import AmountError, parse_decimal
-from tests.programmes.reporting_world import build_world, complete_post
+from tests.worlds import complete_post
+from tests.worlds import reporting_world as build_world
 
 amounts = st.decimals(
     min_value=Decimal("0"),

@@ -35,7 +35,7 @@ def world():
 def complete_input(world, **overrides) -> services.ReportInput:
     first, second = world.indicators
     values = {
-        "summary": "<p>Loopt goed.</p>",
+        "summary": "Loopt goed.",
         "reported_light": "green",
         "activities": (services.ActivityInput(activity="Werving", progress="Gestart", year=2021),),
         "values": (
@@ -49,7 +49,7 @@ def complete_input(world, **overrides) -> services.ReportInput:
             services.FundingLineInput(source_id=world.sources[0].pk, budgeted=Decimal("100")),
         ),
         "planning_changes": (
-            services.PlanningChangeInput(year=2022, changed_description="<p>Later</p>"),
+            services.PlanningChangeInput(year=2022, changed_description="Later"),
         ),
     }
     values.update(overrides)
@@ -143,7 +143,7 @@ def test_the_full_round_coordinator_manager_coordinator_manager(world):
     report = services.save_draft(
         report=report,
         user=world.coordinator,
-        data=complete_input(world, summary="<p>Aangevuld</p>"),
+        data=complete_input(world, summary="Aangevuld"),
         version=report.version,
     )
     report = services.submit_report(report=report, user=world.coordinator)
@@ -192,7 +192,7 @@ def test_an_administrator_may_do_what_a_manager_does(world):
 
 def test_a_manager_may_fill_in_a_report_of_their_programme(world):
     report = draft(world, user=world.manager)
-    assert report.summary == "<p>Loopt goed.</p>"
+    assert report.summary == "Loopt goed."
 
 
 def test_transitions_from_the_wrong_state_are_refused(world):
@@ -309,7 +309,7 @@ def test_a_new_period_starts_from_the_last_approved_report(world):
     assert [row.year for row in report.budget_lines.all()] == [2021]
     assert report.budget_lines.get().budget == Decimal("1610000")
     assert report.funding_lines.get().source == world.sources[0]
-    assert report.planning_changes.get().changed_description == "<p>Later</p>"
+    assert report.planning_changes.get().changed_description == "Later"
     assert not report.values.exists()
     assert report.summary == "" and report.reported_light == ""
 
@@ -400,7 +400,7 @@ def test_an_approved_report_cannot_change_through_any_service(world):
             services.approve_report(report=report, user=user)
     report.refresh_from_db()
     assert report.state == ProgressReport.State.APPROVED
-    assert report.summary == "<p>Loopt goed.</p>"
+    assert report.summary == "Loopt goed."
     assert ActivityProgress.objects.filter(report=report).count() == 1
     assert PlanningChange.objects.filter(report=report).count() == 1
 
@@ -458,14 +458,14 @@ def test_the_later_of_two_saves_is_refused_with_what_changed(world):
     services.save_draft(
         report=report,
         user=colleague,
-        data=complete_input(world, summary="<p>Versie van de collega</p>"),
+        data=complete_input(world, summary="Versie van de collega"),
         version=opened,
     )
     with pytest.raises(services.EditConflict) as error:
         services.save_draft(
             report=report,
             user=world.coordinator,
-            data=complete_input(world, summary="<p>Mijn versie</p>"),
+            data=complete_input(world, summary="Mijn versie"),
             version=opened,
         )
     changes = {change.label: change for change in error.value.changes}
@@ -474,7 +474,7 @@ def test_the_later_of_two_saves_is_refused_with_what_changed(world):
     # Fields both saved the same way are not a conflict.
     assert "Gerapporteerd stoplicht" not in changes
     report.refresh_from_db()
-    assert report.summary == "<p>Versie van de collega</p>"
+    assert report.summary == "Versie van de collega"
 
 
 def test_a_closed_period_is_read_only_on_screen(client, world):

@@ -44,7 +44,7 @@ def test_the_later_save_is_refused_and_keeps_the_input(world_and_report):
     assert "Tekst van de collega</textarea>" in page
     assert 'value="200"' in page
     report.refresh_from_db()
-    assert report.summary == "<p>Tekst van de coördinator</p>"
+    assert report.summary == "Tekst van de coördinator"
     assert report.budget_lines.get().budget == 100
     # The page now carries the current version: saving again is a deliberate overwrite.
     assert f'name="version" value="{report.version}"' in page
@@ -54,7 +54,7 @@ def test_the_later_save_is_refused_and_keeps_the_input(world_and_report):
     )
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.summary == "<p>Tekst van de collega</p>"
+    assert report.summary == "Tekst van de collega"
 
 
 def test_a_save_after_a_submit_elsewhere_is_refused(world_and_report, client):

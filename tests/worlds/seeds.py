@@ -37,8 +37,8 @@ def _world(defaults: dict, overrides: dict) -> World:
 ZEELAND = {"code": "zeeland", "name": "Zeeland"}
 ZEELAND_PEILDATUM = datetime.date(2020, 1, 1)
 ZEELAND_SUMMARY = (
-    "<p>Het project loopt voorspoedig en er worden goede resultaten gehaald. Zo is de beoogde "
-    "plaatsing van 400 mensen met een afstand tot de arbeidsmarkt inmiddels gerealiseerd.</p>"
+    "Het project loopt voorspoedig en er worden goede resultaten gehaald. Zo is de beoogde "
+    "plaatsing van 400 mensen met een afstand tot de arbeidsmarkt inmiddels gerealiseerd."
 )
 ZEELAND_BUDGET_NOTE = (
     "De rij 'Totaal' in de bron vermeldt begroting deel 1 € 3.000.000 en uitgaven-lasten "
@@ -82,9 +82,7 @@ AANVALSPLAN = project(
                     "activity": (
                         "Fase 2: scholing en plaatsing van onbenut Zeeuws arbeidspotentieel"
                     ),
-                    "progress": (
-                        "<p>Op peildatum 1 december 2019 zijn 447 plaatsingen gerealiseerd.</p>"
-                    ),
+                    "progress": ("Op peildatum 1 december 2019 zijn 447 plaatsingen gerealiseerd."),
                 },
                 {
                     "order": 1,
