@@ -1,5 +1,5 @@
 """Load the demo data in fixtures/demo/*.json (built from the five seed reports) and the
-demo users.
+demo users with their roles (`programmes.roles`).
 
 Loading is an upsert on natural keys (region code, programme slug, project code, indicator
 name, peildatum, ...): running it twice changes nothing the second time and writes no new
@@ -21,10 +21,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
 
 from programmes import models as m
+from programmes import roles
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_PASSWORD = "demo"
@@ -280,33 +280,6 @@ class Loader:
 # Who the demo users are. Scopes are by natural key, so they follow the demo data.
 DEMO_MANAGED_REGIONS = ["zeeland", "gooi-en-vechtstreek"]
 DEMO_VIEWER_REGION = "gooi-en-vechtstreek"
-MANAGER_GROUP = "Programmamanagers"
-
-
-def manager_group() -> Group:
-    """The group that lets programme managers maintain their own programmes in the admin."""
-    group, _created = Group.objects.get_or_create(name=MANAGER_GROUP)
-    models_managed = [
-        "programme",
-        "pillar",
-        "programmetarget",
-        "project",
-        "indicator",
-        "plannedvalue",
-        "targetrevision",
-        "reportingperiod",
-        "budgetplan",
-        "organisation",
-    ]
-    codenames = [f"{action}_{name}" for name in models_managed for action in ("view", "change")]
-    codenames += [f"add_{name}" for name in models_managed if name != "programme"]
-    codenames += ["view_progressreport", "view_region", "view_fundingsource"]
-    permissions = Permission.objects.filter(
-        content_type__app_label="programmes", codename__in=codenames
-    )
-    if set(group.permissions.values_list("pk", flat=True)) != {p.pk for p in permissions}:
-        group.permissions.set(permissions)
-    return group
 
 
 def create_demo_users() -> list[str]:
@@ -328,8 +301,10 @@ def create_demo_users() -> list[str]:
     ministerie = user("ministerie", first_name="Ministerie")
     admin = user("admin", first_name="Beheerder", is_staff=True, is_superuser=True)
 
-    manager.groups.add(manager_group())
-    ministerie.user_permissions.add(Permission.objects.get(codename="view_all_regions"))
+    groups = roles.ensure_roles()
+    coordinator.groups.add(groups[roles.COORDINATOR])
+    manager.groups.add(groups[roles.MANAGER])
+    ministerie.groups.add(groups[roles.MINISTRY])
     m.Region.objects.get(code=DEMO_VIEWER_REGION).viewers.add(wethouder)
     for programme in m.Programme.objects.filter(region__code__in=DEMO_MANAGED_REGIONS):
         programme.managers.add(manager)

@@ -48,9 +48,7 @@ def complete_input(world, **overrides) -> services.ReportInput:
         "funding_lines": (
             services.FundingLineInput(source_id=world.sources[0].pk, budgeted=Decimal("100")),
         ),
-        "planning_changes": (
-            services.PlanningChangeInput(year=2022, changed_description="Later"),
-        ),
+        "planning_changes": (services.PlanningChangeInput(year=2022, changed_description="Later"),),
     }
     values.update(overrides)
     return services.ReportInput(**values)
