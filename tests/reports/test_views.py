@@ -189,7 +189,7 @@ def test_index_filters_by_programme_and_peildatum(client, zeeland, gooi, kenneme
 
 @pytest.mark.parametrize("size", [10, 200])
 def test_index_query_count_does_not_grow_with_projects(client, django_assert_max_num_queries, size):
-    from programmes.management.commands.benchmark_dashboard import build_benchmark_programme
+    from programmes.benchmark import build_benchmark_programme
 
     build_benchmark_programme(projects=size, periods=4)
     client.force_login(factories.MinistryUserFactory())

@@ -40,7 +40,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from weasyprint.text.fonts import FontConfiguration
 
-from programmes.management.commands.benchmark_dashboard import (
+from programmes.benchmark import (
     build_benchmark_programme,
     refresh_planner_statistics,
 )
