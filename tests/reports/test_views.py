@@ -1,6 +1,7 @@
 """Downloads and the "Rapporten" page, per role: scope by programmes.permissions, 404 outside."""
 
 import datetime
+import gzip
 
 import pytest
 from django.urls import reverse
@@ -281,3 +282,23 @@ def test_dashboard_pages_link_to_the_pdfs_of_the_period_shown(client, gooi):
     assert reverse("reports:monitor", args=[gooi.slug, "2021-07-01"]) in programme_page
     assert reverse("reports:agenda", args=[gooi.slug, "2021-07-01"]) in programme_page
     assert reverse("reports:project", args=[project.pk, "2021-07-01"]) in project_page
+
+
+def test_pages_and_csv_exports_are_gzipped_for_browsers_that_accept_it(client, gooi, no_render):
+    client.force_login(factories.MinistryUserFactory())
+    gzip_ok = {"accept-encoding": "gzip, deflate, br"}
+    page_url = reverse("reports:index")
+    csv_url = reverse("excel:programme_export", args=[gooi.slug]) + "?tabel=projecten"
+
+    page = client.get(page_url, headers=gzip_ok)
+    csv = client.get(csv_url, headers=gzip_ok)
+    plain = client.get(csv_url)
+    pdf = client.get(reverse("reports:monitor", args=[gooi.slug, "2021-07-01"]), headers=gzip_ok)
+
+    assert page["Content-Encoding"] == "gzip" and "Accept-Encoding" in page["Vary"]
+    assert "Rapporten" in gzip.decompress(page.content).decode()
+    assert csv["Content-Type"].startswith("text/csv") and csv["Content-Encoding"] == "gzip"
+    assert gzip.decompress(csv.content) == plain.content  # the same table, only smaller
+    assert "ZorgStart" in plain.content.decode("utf-8-sig")
+    assert not plain.has_header("Content-Encoding")
+    assert not pdf.has_header("Content-Encoding")  # a PDF is compressed already
