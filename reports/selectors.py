@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from programmes import formatting, permissions
 from programmes.models import Programme, ProgressReport, Project, ReportingPeriod
@@ -26,6 +29,8 @@ class ProjectCell:
     peildatum: datetime.date
     label: str  # "peildatum 1-7-2021"
     state_label: str  # "" when no report was made for the period
+    url: str  # the PDF's address
+    description: str  # "voortgangsrapportage ZorgStart, peildatum 1-7-2021", for screen readers
 
 
 @dataclass(frozen=True)
@@ -194,14 +199,22 @@ def _listing(
     ):
         projects_by_programme[project.programme_id].append(project)
     states = dict(ProgressReport.State.choices)
-    period_ids = [p.pk for pk in ids for p in periods_by_programme[pk]]
     reports: dict[tuple[int, int], str] = {
         (project_id, period_id): str(states.get(state, state))
-        for project_id, period_id, state in ProgressReport.objects.filter(period__in=period_ids)
+        for project_id, period_id, state in ProgressReport.objects.filter(
+            period__in=[p.pk for pk in ids for p in periods_by_programme[pk]]
+        )
         .order_by()
         .values_list("project_id", "period_id", "state")
     }
     report_counts: Counter[int] = Counter(period_id for _project_id, period_id in reports)
+    # Per period once, not per cell: a region has thousands of cells, and reverse() or a
+    # {% url %} per cell cost more than the rest of the page together.
+    shown = [p for pk in ids for p in periods_by_programme[pk]]
+    labels = {p.pk: str(p.label) for p in shown}
+    dates = {p.pk: formatting.nl_date(p.peildatum) for p in shown}
+    urls = {p.pk: _project_report_url(p.peildatum) for p in shown}
+    description = gettext("voortgangsrapportage %(project)s, peildatum %(date)s")
 
     regions: dict[tuple[str, str], list[ProgrammeDownloads]] = defaultdict(list)
     for item in programmes:
@@ -223,7 +236,12 @@ def _listing(
                         status_label=str(project.get_status_display()),
                         cells=tuple(
                             ProjectCell(
-                                p.peildatum, str(p.label), reports.get((project.pk, p.pk), "")
+                                peildatum=p.peildatum,
+                                label=labels[p.pk],
+                                state_label=reports.get((project.pk, p.pk), ""),
+                                url=urls[p.pk](project.pk),
+                                description=description
+                                % {"project": project.title, "date": dates[p.pk]},
                             )
                             for p in periods
                         ),
@@ -235,3 +253,12 @@ def _listing(
     return tuple(
         RegionDownloads(code, name, tuple(items)) for (code, name), items in regions.items()
     )
+
+
+_SAMPLE_PK = 987654321
+
+
+def _project_report_url(peildatum: datetime.date) -> Callable[[int], str]:
+    """The address of a project's PDF at this peildatum, for any project: one reverse()."""
+    head, tail = reverse("reports:project", args=[_SAMPLE_PK, peildatum]).split(f"/{_SAMPLE_PK}/")
+    return lambda pk: f"{head}/{pk}/{tail}"
