@@ -57,7 +57,9 @@ class ProgrammeDownloads:
     region_code: str
     region_name: str
     periods: tuple[PeriodDownloads, ...]  # newest first
-    projects: tuple[ProjectDownloads, ...]
+    projects: tuple[ProjectDownloads, ...]  # their cells: the first project_columns periods
+    project_columns: tuple[PeriodDownloads, ...]
+    earlier_peildatums: int  # periods left out of the per-project table
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,9 @@ def downloadable_reports(
     ]
     return DownloadIndex(
         needs_choice=needs_choice,
-        regions=() if needs_choice else _listing(chosen, periods_by_programme),
+        regions=()
+        if needs_choice
+        else _listing(chosen, periods_by_programme, all_columns=peildatum is not None),
         summaries=_summaries(visible, periods_by_programme, all_periods) if needs_choice else (),
         region_choices=tuple(Choice(code, name) for code, name in regions_seen.items()),
         programme_choices=tuple(Choice(p.slug, f"{p.name} ({p.region.name})") for p in visible),
@@ -186,11 +190,25 @@ def _period_downloads(period: ReportingPeriod, report_count: int) -> PeriodDownl
     return PeriodDownloads(period.peildatum, str(period.label), period.is_closed, report_count)
 
 
+# With several programmes in view, the per-project tables show this many latest peildatums
+# (a region has up to 240 projects, 20 periods make 4,800 links and a megabyte of HTML).
+PROJECT_COLUMNS = 4
+
+
 def _listing(
-    programmes: list[Programme], periods_by_programme: dict[int, list[ReportingPeriod]]
+    programmes: list[Programme],
+    periods_by_programme: dict[int, list[ReportingPeriod]],
+    *,
+    all_columns: bool,
 ) -> tuple[RegionDownloads, ...]:
-    """Every report of the programmes chosen: per programme and period, per project."""
-    ids = [p.pk for p in programmes]
+    """Every report of the programmes chosen: per programme and period, per project. The
+    per-project tables show every period when one programme is in view or a peildatum was
+    chosen, otherwise the latest PROJECT_COLUMNS."""
+    ids = [p.pk for p in programmes if periods_by_programme[p.pk]]
+    if len(ids) > 1 and not all_columns:
+        columns = {pk: periods_by_programme[pk][:PROJECT_COLUMNS] for pk in ids}
+    else:
+        columns = {pk: periods_by_programme[pk] for pk in ids}
     projects_by_programme: dict[int, list[Project]] = defaultdict(list)
     for project in (
         Project.objects.filter(programme_id__in=ids)
@@ -210,7 +228,7 @@ def _listing(
     report_counts: Counter[int] = Counter(period_id for _project_id, period_id in reports)
     # Per period once, not per cell: a region has thousands of cells, and reverse() or a
     # {% url %} per cell cost more than the rest of the page together.
-    shown = [p for pk in ids for p in periods_by_programme[pk]]
+    shown = [p for pk in ids for p in columns[pk]]
     labels = {p.pk: str(p.label) for p in shown}
     dates = {p.pk: formatting.nl_date(p.peildatum) for p in shown}
     urls = {p.pk: _project_report_url(p.peildatum) for p in shown}
@@ -228,6 +246,10 @@ def _listing(
                 region_code=item.region.code,
                 region_name=item.region.name,
                 periods=tuple(_period_downloads(p, report_counts[p.pk]) for p in periods),
+                project_columns=tuple(
+                    _period_downloads(p, report_counts[p.pk]) for p in columns[item.pk]
+                ),
+                earlier_peildatums=len(periods) - len(columns[item.pk]),
                 projects=tuple(
                     ProjectDownloads(
                         pk=project.pk,
@@ -243,7 +265,7 @@ def _listing(
                                 description=description
                                 % {"project": project.title, "date": dates[p.pk]},
                             )
-                            for p in periods
+                            for p in columns[item.pk]
                         ),
                     )
                     for project in projects_by_programme[item.pk]

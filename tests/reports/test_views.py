@@ -270,6 +270,29 @@ def test_index_for_a_one_region_user_lists_every_download_with_the_same_queries(
     assert response.content.decode().count("/rapporten/voortgangsrapportage/") == 30 * 4
 
 
+def test_with_several_programmes_in_view_the_project_tables_show_the_latest_peildatums(client):
+    first = build_benchmark_programme(projects=3, periods=6, prefix="een")
+    second = build_benchmark_programme(projects=2, periods=6, prefix="twee")
+    second.programme.region = first.region
+    second.programme.save()
+    user = factories.UserFactory()
+    first.region.viewers.add(user)
+    client.force_login(user)
+
+    both = client.get(reverse("reports:index")).content.decode()
+    one = client.get(reverse("reports:index"), {"programma": first.programme.slug}).content
+    at_a_date = client.get(reverse("reports:index"), {"peildatum": "2021-07-01"}).content
+
+    assert both.count("/rapporten/voortgangsrapportage/") == (3 + 2) * 4
+    assert "Voor de 2 eerdere peildatums" in both
+    assert f'href="?programma={first.programme.slug}"' in both
+    assert "/rapporten/voortgangsrapportage/" in both  # no choice asked: one region
+    assert one.decode().count("/rapporten/voortgangsrapportage/") == 3 * 6
+    assert at_a_date.decode().count("/rapporten/voortgangsrapportage/") == 3 + 2
+    # The programme reports keep every peildatum.
+    assert both.count("/rapporten/programmamonitor/") == 2 * 6
+
+
 def test_dashboard_pages_link_to_the_pdfs_of_the_period_shown(client, gooi):
     client.force_login(factories.MinistryUserFactory())
     project = gooi.projects.get(title="ZorgStart")
