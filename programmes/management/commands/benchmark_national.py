@@ -170,9 +170,14 @@ class Command(BaseCommand):
         # django.test.Client calls itself "testserver"; DEBUG off as in production. No
         # setup_test_environment: its template instrumentation would add to the timings.
         hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+        # Static URLs without the manifest, so no collectstatic is needed (a dict lookup).
+        storages = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
         # Whitenoise warns once that STATIC_ROOT is not collected; irrelevant to the timings.
         warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-        with override_settings(DEBUG=False, ALLOWED_HOSTS=hosts):
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=hosts, STORAGES=storages):
             if options["measure_only"]:
                 with _rolled_back():
                     self._measure(find_national(), runs=runs)
