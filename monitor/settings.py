@@ -65,6 +65,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which serves static files precompressed and never reaches it; before
+    # everything that writes the body. HTML, CSV and JSON only (docs/dashboard.md).
+    "monitor.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "monitor.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -553,9 +553,12 @@ def test_ministry_downloads_the_three_pdf_reports(page, world, check, screenshot
     check(page, "dashboard van het ministerie")
     page.get_by_role("link", name="Rapporten").click()
     expect(page.get_by_role("heading", name="Rapporten", exact=True)).to_be_visible()
-    # The ministry reads every region.
+    # The ministry reads every region, and chooses one before the per-project downloads.
+    expect(page.get_by_role("link", name="Gooi en Vechtstreek", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Zeeland", exact=True)).to_be_visible()
+    page.get_by_label("Regio").select_option(label="Gooi en Vechtstreek")
+    page.get_by_role("button", name="Toon rapporten").click()
     expect(page.get_by_role("heading", name="Gooi en Vechtstreek")).to_be_visible()
-    expect(page.get_by_role("heading", name="Zeeland", exact=True)).to_be_visible()
     page.locator("summary", has_text="Voortgangsrapportages per project").first.click()
     check(page, "rapporten")
     screenshot(page, "journey-d-rapporten")

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programmes.management.commands.benchmark_dashboard import build_benchmark_programme
+from programmes.benchmark import build_benchmark_programme
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from programmes.management.commands.benchmark_dashboard import build_benchmark_programme
+from programmes.benchmark import build_benchmark_programme
 from programmes.models import ProgressReport, Project, TargetRevision
 from programmes.overview import (
     programme_overview,

@@ -1,10 +1,12 @@
 """Downloads and the "Rapporten" page, per role: scope by programmes.permissions, 404 outside."""
 
 import datetime
+import gzip
 
 import pytest
 from django.urls import reverse
 
+from programmes.benchmark import build_benchmark_programme
 from reports import service
 from tests import factories
 from tests.reports.helpers import pdf_text
@@ -145,19 +147,52 @@ def test_downloads_are_get_only(client, zeeland, gooi, kennemerland, no_render):
     assert client.post(_urls(zeeland, gooi, kennemerland)["gooi_monitor"]).status_code == 405
 
 
-def test_index_lists_every_report_the_ministry_may_download(client, zeeland, gooi, kennemerland):
+def test_index_asks_the_ministry_to_choose_before_listing_project_downloads(
+    client, zeeland, gooi, kennemerland
+):
     client.force_login(factories.MinistryUserFactory())
 
     response = client.get(reverse("reports:index"))
 
     html = response.content.decode()
     assert response.status_code == 200
+    assert "Kies een regio of een programma" in html
     for region in ["Zeeland", "Gooi en Vechtstreek", "Zuid-Kennemerland en IJmond"]:
         assert region in html
-    assert reverse("reports:project", args=[zeeland.pk, "2020-01-01"]) in html
+    # Each programme with its reports of the latest peildatum, no per-project downloads.
+    assert reverse("reports:monitor", args=["regio-deal-zeeland", "2020-01-01"]) in html
     assert reverse("reports:monitor", args=["werken-aan-werk", "2021-07-01"]) in html
     assert reverse("reports:agenda", args=["doe-agenda-2020-2022", "2023-01-01"]) in html
-    assert 'href="/rapporten/' in html and "download" in html
+    assert "/rapporten/voortgangsrapportage/" not in html
+    assert 'href="?regio=zeeland"' in html and 'href="?programma=werken-aan-werk"' in html
+
+
+def test_index_lists_the_project_downloads_of_the_region_or_programme_chosen(
+    client, zeeland, gooi, kennemerland
+):
+    client.force_login(factories.MinistryUserFactory())
+    zorgstart = gooi.projects.get(title="ZorgStart")
+
+    by_region = client.get(reverse("reports:index"), {"regio": "zeeland"}).content.decode()
+    by_programme = client.get(
+        reverse("reports:index"), {"programma": "werken-aan-werk"}
+    ).content.decode()
+
+    assert reverse("reports:project", args=[zeeland.pk, "2020-01-01"]) in by_region
+    assert "werken-aan-werk" not in by_region.split("<main", 1)[1].split("</form>", 1)[1]
+    assert reverse("reports:project", args=[zorgstart.pk, "2021-07-01"]) in by_programme
+    assert reverse("reports:project", args=[zeeland.pk, "2020-01-01"]) not in by_programme
+    assert "Kies een regio" not in by_programme
+
+
+def test_index_with_only_a_peildatum_still_asks_for_a_choice(client, zeeland, gooi, kennemerland):
+    client.force_login(factories.MinistryUserFactory())
+
+    html = client.get(reverse("reports:index"), {"peildatum": "2021-07-01"}).content.decode()
+
+    assert reverse("reports:monitor", args=["werken-aan-werk", "2021-07-01"]) in html
+    assert "regio-deal-zeeland/2020-01-01" not in html  # no period at that peildatum
+    assert "/rapporten/voortgangsrapportage/" not in html
 
 
 def test_index_shows_only_the_wethouders_region_and_filters(client, zeeland, gooi, kennemerland):
@@ -170,6 +205,10 @@ def test_index_shows_only_the_wethouders_region_and_filters(client, zeeland, goo
 
     assert "Gooi en Vechtstreek" in html
     assert "regio-deal-zeeland" not in html and "doe-agenda" not in html
+    # One region: the per-project downloads directly, no choice asked.
+    zorgstart = gooi.projects.get(title="ZorgStart")
+    assert reverse("reports:project", args=[zorgstart.pk, "2021-07-01"]) in html
+    assert "Kies een regio" not in html
     assert "Zeeland" not in filtered.split("<main", 1)[1].split("</form>", 1)[1]
     assert "is-invalid" in filtered  # a region outside the user's scope is no valid choice
 
@@ -187,20 +226,71 @@ def test_index_filters_by_programme_and_peildatum(client, zeeland, gooi, kenneme
     assert "/rapporten/programmamonitor/regio-deal-zeeland/" not in html
 
 
-@pytest.mark.parametrize("size", [10, 200])
-def test_index_query_count_does_not_grow_with_projects(client, django_assert_max_num_queries, size):
-    from programmes.management.commands.benchmark_dashboard import build_benchmark_programme
+# Every request: the session, the user, the user's own and group permissions (the ministry
+# check in permissions.sees_everything) = 4. Then the selector: the visible programmes with
+# their region, and their periods = 6.
+# Without a choice: + the report count of the period shown per programme (one GROUP BY) = 7.
+# With a region or programme: + its projects, + its reports (project, period, state) = 8.
+INDEX_QUERIES_WITHOUT_CHOICE = 7
+INDEX_QUERIES_WITH_CHOICE = 8
 
-    build_benchmark_programme(projects=size, periods=4)
+
+@pytest.mark.parametrize(("regions", "projects", "periods"), [(2, 5, 2), (6, 60, 8)])
+def test_index_query_count_does_not_grow_with_regions_or_projects(
+    client, django_assert_num_queries, regions, projects, periods
+):
+    worlds = [
+        build_benchmark_programme(projects=projects, periods=periods, prefix=f"regio{n}")
+        for n in range(regions)
+    ]
     client.force_login(factories.MinistryUserFactory())
+    region = worlds[0].region.code
 
-    # session, user, the user's permissions (ministry check), then the selector: programmes
-    # with regions, periods, projects, reports.
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(INDEX_QUERIES_WITHOUT_CHOICE):
+        overview = client.get(reverse("reports:index"))
+    with django_assert_num_queries(INDEX_QUERIES_WITH_CHOICE):
+        chosen = client.get(reverse("reports:index"), {"regio": region})
+
+    assert overview.content.decode().count("/rapporten/programmamonitor/") == regions
+    assert "/rapporten/voortgangsrapportage/" not in overview.content.decode()
+    assert chosen.content.decode().count("/rapporten/voortgangsrapportage/") == projects * periods
+
+
+def test_index_for_a_one_region_user_lists_every_download_with_the_same_queries(
+    client, django_assert_num_queries
+):
+    data = build_benchmark_programme(projects=30, periods=4)
+    user = factories.UserFactory()
+    data.region.viewers.add(user)
+    client.force_login(user)
+
+    with django_assert_num_queries(INDEX_QUERIES_WITH_CHOICE):
         response = client.get(reverse("reports:index"))
 
-    assert response.status_code == 200
-    assert response.content.decode().count("/rapporten/voortgangsrapportage/") == size * 4
+    assert response.content.decode().count("/rapporten/voortgangsrapportage/") == 30 * 4
+
+
+def test_with_several_programmes_in_view_the_project_tables_show_the_latest_peildatums(client):
+    first = build_benchmark_programme(projects=3, periods=6, prefix="een")
+    second = build_benchmark_programme(projects=2, periods=6, prefix="twee")
+    second.programme.region = first.region
+    second.programme.save()
+    user = factories.UserFactory()
+    first.region.viewers.add(user)
+    client.force_login(user)
+
+    both = client.get(reverse("reports:index")).content.decode()
+    one = client.get(reverse("reports:index"), {"programma": first.programme.slug}).content
+    at_a_date = client.get(reverse("reports:index"), {"peildatum": "2021-07-01"}).content
+
+    assert both.count("/rapporten/voortgangsrapportage/") == (3 + 2) * 4
+    assert "Voor de 2 eerdere peildatums" in both
+    assert f'href="?programma={first.programme.slug}"' in both
+    assert "/rapporten/voortgangsrapportage/" in both  # no choice asked: one region
+    assert one.decode().count("/rapporten/voortgangsrapportage/") == 3 * 6
+    assert at_a_date.decode().count("/rapporten/voortgangsrapportage/") == 3 + 2
+    # The programme reports keep every peildatum.
+    assert both.count("/rapporten/programmamonitor/") == 2 * 6
 
 
 def test_dashboard_pages_link_to_the_pdfs_of_the_period_shown(client, gooi):
@@ -215,3 +305,23 @@ def test_dashboard_pages_link_to_the_pdfs_of_the_period_shown(client, gooi):
     assert reverse("reports:monitor", args=[gooi.slug, "2021-07-01"]) in programme_page
     assert reverse("reports:agenda", args=[gooi.slug, "2021-07-01"]) in programme_page
     assert reverse("reports:project", args=[project.pk, "2021-07-01"]) in project_page
+
+
+def test_pages_and_csv_exports_are_gzipped_for_browsers_that_accept_it(client, gooi, no_render):
+    client.force_login(factories.MinistryUserFactory())
+    gzip_ok = {"accept-encoding": "gzip, deflate, br"}
+    page_url = reverse("reports:index")
+    csv_url = reverse("excel:programme_export", args=[gooi.slug]) + "?tabel=projecten"
+
+    page = client.get(page_url, headers=gzip_ok)
+    csv = client.get(csv_url, headers=gzip_ok)
+    plain = client.get(csv_url)
+    pdf = client.get(reverse("reports:monitor", args=[gooi.slug, "2021-07-01"]), headers=gzip_ok)
+
+    assert page["Content-Encoding"] == "gzip" and "Accept-Encoding" in page["Vary"]
+    assert "Rapporten" in gzip.decompress(page.content).decode()
+    assert csv["Content-Type"].startswith("text/csv") and csv["Content-Encoding"] == "gzip"
+    assert gzip.decompress(csv.content) == plain.content  # the same table, only smaller
+    assert "ZorgStart" in plain.content.decode("utf-8-sig")
+    assert not plain.has_header("Content-Encoding")
+    assert not pdf.has_header("Content-Encoding")  # a PDF is compressed already

@@ -1,8 +1,8 @@
 """Measure how long the three PDF reports take, and our share of that time.
 
 `manage.py benchmark_pdf [--projects 40] [--periods 4] [--runs 5] [--output DIR]` builds a
-programme of that size inside a transaction (the dashboard benchmark's data), renders each
-report several times and prints, per report, the median of:
+programme of that size inside a transaction (`programmes.benchmark.build_benchmark_programme`),
+renders each report several times and prints, per report, the median of:
 
 - total: what an uncached download costs (reports.service.render_report): loading the
   data through the overview builder, rendering the template, WeasyPrint with our fetcher;
@@ -40,7 +40,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from weasyprint.text.fonts import FontConfiguration
 
-from programmes.management.commands.benchmark_dashboard import (
+from programmes.benchmark import (
     build_benchmark_programme,
     refresh_planner_statistics,
 )

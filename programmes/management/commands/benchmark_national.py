@@ -1,0 +1,257 @@
+"""Build a national dataset and measure the pages a ministry reader and a wethouder open.
+
+`manage.py benchmark_national` builds, in the database it is pointed at, the 35
+labour-market regions with 2-4 programmes each, 20-60 projects per programme, 2-4 indicators
+per project and 20 half-yearly periods with a report (values, budget and funding lines,
+activities, a planning change) for every project in every period: about 4,000 projects and
+1.2 million rows, with bulk inserts, the same rows on every run (a seeded random). It then
+signs in a ministry reader (`bench-ministerie`) and a viewer of one region
+(`bench-wethouder`), requests each page with django.test.Client and prints per page the
+median and fastest server time, the median CPU time of this process, the query count, the
+response size (plain and gzipped) and the ratio to the same page for the one-region viewer.
+
+    --regions N                 fewer regions (default 35)
+    --programmes-per-region A-B --projects-per-programme A-B --indicators-per-project A-B
+                                ranges (or one number) of the random shape; small for tests
+    --periods N --runs N
+    --keep --password P         commit the dataset and the two users (password required);
+                                the default rolls everything back
+    --measure-only              measure a dataset kept earlier, build nothing
+
+The dataset comes from programmes/benchmark.py. The command never touches rows it did not
+build: it refuses to build when one of its regions exists, and --measure-only finds its own
+data by the `bench-` prefix of the region codes. It never changes a page: it only reads them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import statistics
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+
+from programmes.benchmark import (
+    REGION_NAMES,
+    NationalData,
+    build_national,
+    find_national,
+    plan_national,
+    refresh_planner_statistics,
+)
+from programmes.models import Region, period_key
+
+MINISTRY_USERNAME = "bench-ministerie"
+VIEWER_USERNAME = "bench-wethouder"
+
+
+def _after_build(data: NationalData) -> None:
+    """Everything derived from the source rows that a bulk load must bring up to date
+    before the pages are measured (bulk_create bypasses the services). Runs inside the
+    build's transaction, before ANALYZE."""
+
+
+@contextmanager
+def _rolled_back() -> Iterator[None]:
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def _users(*, region: Region, password: str | None):
+    """The ministry reader and the viewer of one region, with the password given or none."""
+    users = []
+    for username in (MINISTRY_USERNAME, VIEWER_USERNAME):
+        user, _ = get_user_model().objects.get_or_create(username=username)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        users.append(user)
+    ministry, viewer = users
+    ministry.user_permissions.add(Permission.objects.get(codename="view_all_regions"))
+    region.viewers.add(viewer)
+    return ministry, viewer
+
+
+def _range(text: str) -> tuple[int, int]:
+    low, _, high = str(text).partition("-")
+    try:
+        bounds = (int(low), int(high or low))
+    except ValueError:
+        raise CommandError(f"'{text}' is geen aantal of bereik (zoals 20-60).") from None
+    if bounds[0] < 1 or bounds[0] > bounds[1]:
+        raise CommandError(f"'{text}' is geen geldig bereik.")
+    return bounds
+
+
+@dataclass(frozen=True)
+class Measurement:
+    median_ms: float
+    fastest_ms: float
+    cpu_ms: float
+    queries: int
+    size: int
+    gzip_size: int
+
+
+def measure(client: Client, url: str, *, runs: int) -> Measurement:
+    """Query count and sizes from one warm-up request (recording queries slows the timed
+    ones), then `runs` timed requests."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, secure=True)
+    queries = len(captured)
+    if response.status_code != 200:
+        raise CommandError(f"{url} gaf status {response.status_code}.")
+    body = b"".join(response) if response.streaming else response.content
+    wall, cpu = [], []
+    for _ in range(runs):
+        begin, begin_cpu = time.perf_counter(), time.process_time()
+        client.get(url, secure=True)
+        wall.append((time.perf_counter() - begin) * 1000)
+        cpu.append((time.process_time() - begin_cpu) * 1000)
+    return Measurement(
+        statistics.median(wall),
+        min(wall),
+        statistics.median(cpu),
+        queries,
+        len(body),
+        len(gzip.compress(body)),
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Bouw een landelijke dataset (35 regio's, ca. 4.000 projecten, 20 perioden) en meet "
+        "de pagina's voor het ministerie en voor één regio."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--regions", type=int, default=len(REGION_NAMES))
+        parser.add_argument("--programmes-per-region", default="2-4")
+        parser.add_argument("--projects-per-programme", default="20-60")
+        parser.add_argument("--indicators-per-project", default="2-4")
+        parser.add_argument("--periods", type=int, default=20)
+        parser.add_argument("--runs", type=int, default=5)
+        parser.add_argument("--keep", action="store_true", help="Bewaar de dataset.")
+        parser.add_argument(
+            "--password", help="Wachtwoord van bench-ministerie en bench-wethouder."
+        )
+        parser.add_argument(
+            "--measure-only", action="store_true", help="Meet een eerder bewaarde dataset."
+        )
+
+    def handle(self, *args, **options):
+        regions, periods, runs = options["regions"], options["periods"], options["runs"]
+        if not 1 <= regions <= len(REGION_NAMES):
+            raise CommandError(f"--regions ligt tussen 1 en {len(REGION_NAMES)}.")
+        if periods < 1 or runs < 1:
+            raise CommandError("--periods en --runs moeten minstens 1 zijn.")
+        if options["keep"] and not options["password"]:
+            raise CommandError("--keep vraagt een --password voor de twee gebruikers.")
+        plan = plan_national(
+            regions=regions,
+            programmes_per_region=_range(options["programmes_per_region"]),
+            projects_per_programme=_range(options["projects_per_programme"]),
+            indicators_per_project=_range(options["indicators_per_project"]),
+        )
+        # django.test.Client calls itself "testserver"; DEBUG off as in production. No
+        # setup_test_environment: its template instrumentation would add to the timings.
+        hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+        # Static URLs without the manifest, so no collectstatic is needed (a dict lookup).
+        storages = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+        # Whitenoise warns once that STATIC_ROOT is not collected; irrelevant to the timings.
+        warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=hosts, STORAGES=storages):
+            if options["measure_only"]:
+                with _rolled_back():
+                    self._measure(find_national(), runs=runs)
+            elif options["keep"]:
+                with transaction.atomic():
+                    data = self._build(plan, periods=periods, password=options["password"])
+                self.stdout.write("Dataset bewaard.")
+                with _rolled_back():
+                    self._measure(data, runs=runs)
+            else:
+                with _rolled_back():
+                    data = self._build(plan, periods=periods, password=None)
+                    self._measure(data, runs=runs)
+                self.stdout.write("Testgegevens teruggedraaid.")
+
+    def _build(self, plan, *, periods: int, password: str | None) -> NationalData:
+        started = time.perf_counter()
+        data = build_national(plan=plan, periods=periods, log=self.stdout.write)
+        _users(region=data.regions[0], password=password)
+        _after_build(data)
+        if connection.vendor == "postgresql":
+            refresh_planner_statistics()
+        rows = data.rows
+        self.stdout.write(
+            f"{rows['region']} regio's, {rows['programme']} programma's, "
+            f"{rows['project']} projecten, {rows['indicator']} indicatoren, "
+            f"{rows['progressreport']} rapportages, {rows['indicatorvalue']} waarden, "
+            f"{rows['budgetline']} begrotingsregels, {rows['fundingline']} financieringsregels; "
+            f"{sum(rows.values())} rijen in {time.perf_counter() - started:.0f} s."
+        )
+        return data
+
+    def _measure(self, data: NationalData, *, runs: int) -> None:
+        user_model = get_user_model()
+        ministry, viewer = Client(), Client()
+        ministry.force_login(user_model.objects.get(username=MINISTRY_USERNAME))
+        viewer.force_login(user_model.objects.get(username=VIEWER_USERNAME))
+        programme = data.programme
+        latest = programme.periods.order_by("-peildatum").first()
+        period = f"?periode={period_key(latest.peildatum)}" if latest else ""
+        programme_url = reverse("dashboard:programme", args=[programme.slug]) + period
+        export_url = reverse("excel:programme_export", args=[programme.slug]) + period
+        reports_url = reverse("reports:index")
+        pages = {
+            "home": reverse("dashboard:home"),
+            "programma": programme_url,
+            "programma gefilterd": programme_url + ("&" if period else "?") + "licht=red",
+            "project": reverse("dashboard:project", args=[programme.slug, data.project.code])
+            + period,
+            "rapporten": reports_url,
+            "rapporten, regio gekozen": f"{reports_url}?regio={programme.region.code}",
+            "export xlsx": export_url,
+            "export csv": export_url + ("&" if period else "?") + "tabel=projecten",
+        }
+        projects = programme.projects.count()
+        self.stdout.write(
+            f"\nProgramma {programme.name} ({projects} projecten), "
+            f"{latest.label if latest else 'geen periode'}; {runs} metingen per pagina. "
+            f"Ministerie ({MINISTRY_USERNAME}) tegen één regio ({VIEWER_USERNAME}, "
+            f"{programme.region.name}).\n"
+        )
+        header = (
+            f"{'pagina':<26}{'mediaan ms':>11}{'min ms':>8}{'cpu ms':>8}{'queries':>8}"
+            f"{'KB':>8}{'KB gzip':>8}{'1 regio ms':>11}{'1 regio q':>10}{'verhouding':>11}"
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for name, url in pages.items():
+            national = measure(ministry, url, runs=runs)
+            one = measure(viewer, url, runs=runs)
+            ratio = national.median_ms / one.median_ms if one.median_ms else 0
+            self.stdout.write(
+                f"{name:<26}{national.median_ms:>11.0f}{national.fastest_ms:>8.0f}"
+                f"{national.cpu_ms:>8.0f}{national.queries:>8}{national.size / 1024:>8.0f}"
+                f"{national.gzip_size / 1024:>8.0f}{one.median_ms:>11.0f}{one.queries:>10}"
+                f"{ratio:>10.1f}x"
+            )
