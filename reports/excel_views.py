@@ -30,7 +30,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from programmes import imports, permissions, selectors, workbook_safety
+from programmes import imports, permissions, selectors
+from programmes.imports import safety
 from programmes.models import Programme, ReportingPeriod
 from programmes.overview import programme_overview, programme_overviews
 from reports import excel
@@ -227,7 +228,7 @@ def import_upload(request, slug: str, peildatum: str) -> HttpResponse:
     except ValueError:
         length = 0
     if length > MAX_REQUEST_BYTES:
-        return _too_large(request, programme, period, workbook_safety.file_too_large(length))
+        return _too_large(request, programme, period, safety.file_too_large(length))
     limit = _FileSizeLimit(request)
     request.upload_handlers.insert(0, limit)
     try:
@@ -245,7 +246,7 @@ def _checked_upload(
 ) -> HttpResponse:
     files = request.FILES  # reads the body (if the CSRF check did not), through `limit`
     if limit.passed:
-        return _too_large(request, programme, period, workbook_safety.file_too_large(None))
+        return _too_large(request, programme, period, safety.file_too_large(None))
     form = UploadForm(request.POST, files)
     if not form.is_valid():
         # Django's FileField refuses an empty file too; say that, not "choose a file".

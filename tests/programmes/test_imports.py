@@ -427,7 +427,7 @@ def test_a_zip_bomb_is_refused_before_unpacking():
 
 
 def test_too_many_rows_are_refused(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(imports.reading, "MAX_ROWS", 3)
     book = minimal_book()
     for _ in range(4):
         book.active.append(["A1", "Uitstroom naar werk", 1])
@@ -443,7 +443,7 @@ def test_rows_with_only_formatting_do_not_count_towards_the_row_limit(monkeypatc
     file holds one row of data and must import, not be refused as too large."""
     from openpyxl.styles import PatternFill
 
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(imports.reading, "MAX_ROWS", 3)
     book = minimal_book("43")
     for row in range(3, 40):
         book.active.cell(row=row, column=3).fill = PatternFill("solid", fgColor="FFFF00")
@@ -868,7 +868,7 @@ def test_set_based_permission_agrees_with_can_edit_report(world, state, who):
         manages or world["zorg"].pk in coordinated
     )
     assert set_based == permissions.can_edit_report(user, report)
-    refused = imports._report_refusal(
+    refused = imports.plan._report_refusal(
         report, world["period"], manages or world["zorg"].pk in coordinated
     )
     assert (refused == "") == permissions.can_edit_report(user, report)

@@ -1,6 +1,6 @@
 """An upload costs at most the limits, whatever the file says about itself; no macros get in.
 
-The scan in `programmes.workbook_safety` runs before openpyxl: these tests check that it
+The scan in `programmes.imports.safety` runs before openpyxl: these tests check that it
 stops as soon as a limit is passed (by what it counted and read, not by a stopwatch), that it
 finds cells wherever the zip hides them, and that normal workbooks still import.
 """
@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 from openpyxl.comments import Comment
 
-from programmes import imports, workbook_safety
+from programmes import imports
+from programmes.imports import safety
 from programmes.management.commands.benchmark_import import cell_bomb
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -45,11 +46,11 @@ def with_parts(content: bytes, parts: dict[str, bytes | str]) -> bytes:
     return buffer.getvalue()
 
 
-def refusal(content: bytes, filename: str = "ingevuld.xlsx") -> workbook_safety.UnsafeWorkbook:
+def refusal(content: bytes, filename: str = "ingevuld.xlsx") -> safety.UnsafeWorkbook:
     with pytest.raises(imports.ImportRefused) as refused:
         imports.read_workbook(content, filename=filename)
     assert len(refused.value.messages) == 1
-    assert isinstance(refused.value.__cause__, workbook_safety.UnsafeWorkbook)
+    assert isinstance(refused.value.__cause__, safety.UnsafeWorkbook)
     return refused.value.__cause__
 
 
@@ -58,7 +59,7 @@ def openpyxl_must_not_load(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("openpyxl opened a file the scan should have refused")
 
-    monkeypatch.setattr(imports, "load_workbook", fail)
+    monkeypatch.setattr(imports.reading, "load_workbook", fail)
 
 
 def test_the_cell_bomb_of_issue_10_is_refused_long_before_its_end(openpyxl_must_not_load):
@@ -69,7 +70,7 @@ def test_the_cell_bomb_of_issue_10_is_refused_long_before_its_end(openpyxl_must_
     with zipfile.ZipFile(io.BytesIO(bomb)) as archive:
         unpacked = sum(entry.file_size for entry in archive.infolist())
     assert len(bomb) < 200 * 1024
-    assert workbook_safety.MAX_UNPACKED_BYTES > unpacked > 38 * 1024 * 1024
+    assert safety.MAX_UNPACKED_BYTES > unpacked > 38 * 1024 * 1024
 
     error = refusal(bomb)
 
@@ -77,27 +78,27 @@ def test_the_cell_bomb_of_issue_10_is_refused_long_before_its_end(openpyxl_must_
         "Het bestand heeft meer dan 250.000 cellen; dat is te veel om veilig te lezen. Verdeel "
         "de rijen over meer bestanden en upload ze een voor een."
     )
-    assert error.scan.cells == workbook_safety.MAX_CELLS + 1
+    assert error.scan.cells == safety.MAX_CELLS + 1
     assert error.scan.bytes_read < unpacked / 8
 
 
 def test_rows_without_cells_are_counted_too(openpyxl_must_not_load):
-    error = refusal(cell_bomb(rows=workbook_safety.MAX_ROW_ELEMENTS + 100, columns=0))
+    error = refusal(cell_bomb(rows=safety.MAX_ROW_ELEMENTS + 100, columns=0))
 
     assert str(error).startswith("Het bestand heeft meer dan 50.000 rijen;")
-    assert error.scan.rows == workbook_safety.MAX_ROW_ELEMENTS + 1
+    assert error.scan.rows == safety.MAX_ROW_ELEMENTS + 1
 
 
 def test_a_full_template_size_passes_the_scan():
     """20.000 rows of the template's 8 columns stay well within the limits."""
-    scan = workbook_safety.check_upload(cell_bomb(rows=20_000, columns=8))
+    scan = safety.check_upload(cell_bomb(rows=20_000, columns=8))
 
     assert (scan.rows, scan.cells) == (20_001, 160_003)
 
 
 def test_cells_are_found_in_a_part_with_any_name(monkeypatch, openpyxl_must_not_load):
     """A relationship can point a sheet at any part name, so every part is scanned."""
-    monkeypatch.setattr(workbook_safety, "MAX_CELLS", 100)
+    monkeypatch.setattr(safety, "MAX_CELLS", 100)
     sheet = f'<worksheet xmlns="{MAIN}"><sheetData>' + "<row><c><v>1</v></c></row>" * 101
     content = with_parts(
         template_bytes(), {"xl/media/image1.png": sheet + "</sheetData></worksheet>"}
@@ -107,7 +108,7 @@ def test_cells_are_found_in_a_part_with_any_name(monkeypatch, openpyxl_must_not_
 
 
 def test_elements_of_every_kind_are_bounded(monkeypatch, openpyxl_must_not_load):
-    monkeypatch.setattr(workbook_safety, "MAX_XML_ELEMENTS", 20)
+    monkeypatch.setattr(safety, "MAX_XML_ELEMENTS", 20)
 
     assert str(refusal(template_bytes())).startswith(
         "Het bestand is te ingewikkeld om veilig te lezen (meer dan 20 onderdelen"
@@ -169,7 +170,7 @@ def test_declared_sizes_that_lie_do_not_get_more_read(openpyxl_must_not_load):
 
 
 def test_too_many_parts_are_refused(openpyxl_must_not_load):
-    parts = {f"xl/media/p{n}.bin": b"" for n in range(workbook_safety.MAX_PARTS)}
+    parts = {f"xl/media/p{n}.bin": b"" for n in range(safety.MAX_PARTS)}
 
     assert str(refusal(with_parts(template_bytes(), parts))).startswith(
         "Het bestand bestaat uit te veel onderdelen"
