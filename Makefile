@@ -28,9 +28,11 @@ test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=monitor.settings_test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Style everywhere; types on the modules listed under [tool.mypy] in pyproject.toml.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -83,8 +83,11 @@ def peildata_between(start: datetime.date, end: datetime.date) -> list[datetime.
 
 
 class Dated(Protocol):
-    start_date: datetime.date | None
-    end_date: datetime.date | None
+    # Read-only members, so that a model whose dates are required (a programme) fits too.
+    @property
+    def start_date(self) -> datetime.date | None: ...
+    @property
+    def end_date(self) -> datetime.date | None: ...
 
 
 def reports_on(project: Dated, peildatum: datetime.date) -> bool:

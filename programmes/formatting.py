@@ -13,7 +13,7 @@ EMPTY = "–"
 
 
 def _group(integer_digits: str) -> str:
-    groups = []
+    groups: list[str] = []
     while len(integer_digits) > 3:
         groups.insert(0, integer_digits[-3:])
         integer_digits = integer_digits[:-3]

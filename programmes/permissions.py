@@ -16,13 +16,13 @@ a 404 (for objects outside the user's scope) or a 403 (for actions on visible ob
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth import models as auth_models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from programmes.models import Programme, ProgressReport, Project, Region
 
-User = AbstractBaseUser | AnonymousUser
+User = auth_models.User | auth_models.AnonymousUser
 
 
 def sees_everything(user: User) -> bool:
@@ -112,7 +112,7 @@ def edit_refusal(report: ProgressReport) -> str:
     return ""
 
 
-def can_edit_report(user: User, report) -> bool:
+def can_edit_report(user: User, report: ProgressReport) -> bool:
     """Fill in or change a report (form, import): its coordinator, a manager of its
     programme or an administrator, and only while the report is editable."""
     if not report_is_editable(report):
@@ -122,13 +122,13 @@ def can_edit_report(user: User, report) -> bool:
     )
 
 
-def can_review_report(user: User, report) -> bool:
+def can_review_report(user: User, report: ProgressReport) -> bool:
     """Approve or return a submitted report, reopen an approved one: a manager of its
     programme or an administrator."""
     return manages_programme(user, report.project.programme)
 
 
-def can_view_report(user: User, report) -> bool:
+def can_view_report(user: User, report: ProgressReport) -> bool:
     """Read a report and its history: whoever may read its programme."""
     return can_view_project(user, report.project)
 

@@ -96,7 +96,7 @@ def ensure_roles(*, apps: Apps = global_apps) -> dict[str, object]:
     Returns the groups by name."""
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
-    groups = {}
+    groups: dict[str, object] = {}
     for role in ROLES:
         group, _created = group_model.objects.get_or_create(name=role.name)
         wanted = permission_model.objects.filter(

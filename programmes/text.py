@@ -177,7 +177,9 @@ _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 def looks_like_html(value: str | None) -> bool:
     """Whether a stored narrative is HTML from before: it has a tag the old cleaner kept
     or a character entity. "Contact <Jan de Vries>" and "5 > 3" are text."""
-    return bool(value) and bool(_KNOWN_TAG.search(value) or _ENTITY.search(value))
+    if not value:
+        return False
+    return bool(_KNOWN_TAG.search(value) or _ENTITY.search(value))
 
 
 def html_to_text(value: str | None) -> str:

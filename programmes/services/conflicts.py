@@ -67,7 +67,8 @@ def _snapshot_of(report, activities, values, planning, budget, funding, labels) 
             )
     for row in funding:
         for name in ("budgeted", "received", "committed", "to_request"):
-            label = str(FundingLine._meta.get_field(name).verbose_name)
+            field = FundingLine._meta.get_field(name)
+            label = str(field.verbose_name)  # type: ignore[union-attr]  # a concrete field
             snapshot[f"funding-{row.source_id}-{name}"] = (
                 f"{labels.get(('source', row.source_id), row.source_id)}: {label}",
                 _display(getattr(row, name)),

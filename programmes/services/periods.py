@@ -36,8 +36,8 @@ def generate_periods(
                 programme=programme, peildatum=peildatum, deadline=peildatum + deadline_after
             )
             period.full_clean()
-            period._history_user = user
-            period._change_reason = _("Periode aangemaakt")
+            period._history_user = user  # type: ignore[attr-defined]  # simple_history reads it
+            period._change_reason = _("Periode aangemaakt")  # type: ignore[attr-defined]  # simple_history reads it
             period.save()
         periods.append(period)
     return periods
@@ -58,8 +58,8 @@ def close_period(*, period: ReportingPeriod, user) -> ReportingPeriod:
     period.is_closed = True
     period.closed_at = timezone.now()
     period.closed_by = user
-    period._history_user = user
-    period._change_reason = _("Periode gesloten")
+    period._history_user = user  # type: ignore[attr-defined]  # simple_history reads it
+    period._change_reason = _("Periode gesloten")  # type: ignore[attr-defined]  # simple_history reads it
     period.full_clean()
     period.save(update_fields=["is_closed", "closed_at", "closed_by"])
     return period
@@ -78,8 +78,8 @@ def reopen_period(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
     period.is_closed = False
     period.closed_at = None
     period.closed_by = None
-    period._history_user = user
-    period._change_reason = _("Periode heropend: %(reason)s") % {"reason": reason}
+    period._history_user = user  # type: ignore[attr-defined]  # simple_history reads it
+    period._change_reason = _("Periode heropend: %(reason)s") % {"reason": reason}  # type: ignore[attr-defined]  # simple_history reads it
     period.full_clean()
     period.save(update_fields=["is_closed", "closed_at", "closed_by"])
     return period

@@ -71,8 +71,8 @@ def _ensure_editable(report: ProgressReport, user) -> None:
 
 def _save_report(report: ProgressReport, user, reason: str, fields: Iterable[str]) -> None:
     report.version += 1
-    report._history_user = user
-    report._change_reason = reason
+    report._history_user = user  # type: ignore[attr-defined]  # simple_history reads it
+    report._change_reason = reason  # type: ignore[attr-defined]  # simple_history reads it
     report.full_clean()
     report.save(update_fields=[*fields, "version", "updated_at"])
 
@@ -167,7 +167,9 @@ def save_draft(*, report: ProgressReport, user, data: ReportInput, version: int)
     ]
     if unknown:
         raise WrongState(_("Een indicator hoort niet bij dit project."))
-    for year in {item.year for item in (*data.budget_lines, *data.planning_changes)}:
+    for year in {item.year for item in data.budget_lines} | {
+        item.year for item in data.planning_changes
+    }:
         problem = year_problem(report.project, year)
         if problem:
             raise WrongState(problem)

@@ -92,7 +92,8 @@ def sync_rows(
             update_row(row, user, reason, values)
 
 
-_PREFILLED: tuple[tuple[type[models.Model], str, tuple[str, ...]], ...] = (
+_Prefilled = type[ActivityProgress | PlanningChange | BudgetLine | FundingLine]
+_PREFILLED: tuple[tuple[_Prefilled, str, tuple[str, ...]], ...] = (
     (ActivityProgress, "report", ("order", "year", "activity", "progress")),
     (PlanningChange, "report", ("year", "original_description", "changed_description")),
     (BudgetLine, "report", ("year", "budget", "spent", "forecast")),

@@ -49,8 +49,8 @@ def revise_target(
     revision.full_clean()
     revision.save()
     target.target_value = new_value
-    target._history_user = user  # type: ignore[union-attr]
-    target._change_reason = _("Streefwaarde bijgesteld: %(reason)s") % {"reason": reason}
+    target._history_user = user  # type: ignore[union-attr]  # simple_history reads it
+    target._change_reason = _("Streefwaarde bijgesteld: %(reason)s") % {"reason": reason}  # type: ignore[union-attr]  # simple_history reads it
     target.full_clean()
     target.save(update_fields=["target_value"])
     return revision
