@@ -610,13 +610,13 @@ def role_permissions(name):
 def test_the_roles_are_created_by_the_data_migration():
     assert (
         MigrationRecorder(connection)
-        .migration_qs.filter(app="programmes", name="0004_roles")
+        .migration_qs.filter(app="programmes", name="0005_roles")
         .exists()
     )
     Group.objects.filter(name__in=[role.name for role in roles.ROLES]).delete()
     executor = MigrationExecutor(connection)
-    migration = executor.loader.get_migration("programmes", "0004_roles")
-    historical = executor.loader.project_state(("programmes", "0004_roles")).apps
+    migration = executor.loader.get_migration("programmes", "0005_roles")
+    historical = executor.loader.project_state(("programmes", "0005_roles")).apps
     # The migration only reads the connection from its schema editor.
     migration.operations[0].code(historical, SimpleNamespace(connection=connection))
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractUser
 
-from programmes.demo import manager_group
+from programmes import roles as product_roles
 from programmes.models import Programme, Project, Region
 from tests import factories
 from tests.worlds.build import World
@@ -37,8 +37,14 @@ class Roles:
     outsider: AbstractUser | None = None
 
 
+def _group(name: str):
+    """The product's role group (programmes/roles.py), as `migrate` creates it."""
+    return product_roles.ensure_roles()[name]
+
+
 def coordinator_of(projects: Iterable[Project], *, username="coordinator", **fields):
     user = factories.UserFactory(username=username, **fields)
+    user.groups.add(_group(product_roles.COORDINATOR))
     for project in projects:
         project.coordinators.add(user)
     return user
@@ -46,8 +52,7 @@ def coordinator_of(projects: Iterable[Project], *, username="coordinator", **fie
 
 def manager_of(programmes: Iterable[Programme], *, username="manager", admin=False, **fields):
     user = factories.UserFactory(username=username, is_staff=admin, **fields)
-    if admin:
-        user.groups.add(manager_group())
+    user.groups.add(_group(product_roles.MANAGER))
     for programme in programmes:
         programme.managers.add(user)
     return user
