@@ -12,6 +12,7 @@ It must never render pages, read the request, or compute a light itself (that is
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable, Sequence
 
@@ -193,70 +194,22 @@ def save_draft(*, report: ProgressReport, user, data: ReportInput, version: int)
         if pk not in kept:
             delete_row(row, user, reason)
 
-    sync_rows(
-        existing={row.indicator_id: row for row in report.values.all()},
-        wanted={
-            item.indicator_id: {
-                "indicator_id": item.indicator_id,
-                "value": item.value,
-                "note": item.note,
-            }
-            for item in data.values
-        },
-        model=IndicatorValue,
-        user=user,
-        reason=reason,
-        report=report,
+    # Each input's fields are the model's fields; the key names the row within the report.
+    keyed_rows = (
+        (IndicatorValue, report.values.all(), "indicator_id", data.values),
+        (PlanningChange, report.planning_changes.all(), "year", data.planning_changes),
+        (BudgetLine, report.budget_lines.all(), "year", data.budget_lines),
+        (FundingLine, report.funding_lines.all(), "source_id", data.funding_lines),
     )
-    sync_rows(
-        existing={row.year: row for row in report.planning_changes.all()},
-        wanted={
-            item.year: {
-                "year": item.year,
-                "original_description": item.original_description,
-                "changed_description": item.changed_description,
-            }
-            for item in data.planning_changes
-        },
-        model=PlanningChange,
-        user=user,
-        reason=reason,
-        report=report,
-    )
-    sync_rows(
-        existing={row.year: row for row in report.budget_lines.all()},
-        wanted={
-            item.year: {
-                "year": item.year,
-                "budget": item.budget,
-                "spent": item.spent,
-                "forecast": item.forecast,
-            }
-            for item in data.budget_lines
-        },
-        model=BudgetLine,
-        user=user,
-        reason=reason,
-        report=report,
-    )
-    sync_rows(
-        existing={row.source_id: row for row in report.funding_lines.all()},
-        wanted={
-            item.source_id: {
-                "source_id": item.source_id,
-                "budgeted": item.budgeted,
-                "received": item.received,
-                "committed": item.committed,
-                "to_request": item.to_request,
-                "note": item.note,
-            }
-            for item in data.funding_lines
-        },
-        model=FundingLine,
-        user=user,
-        reason=reason,
-        report=report,
-    )
+    for model, rows, key, items in keyed_rows:
+        sync_rows(
+            existing={getattr(row, key): row for row in rows},
+            wanted={getattr(item, key): dataclasses.asdict(item) for item in items},
+            model=model,
+            user=user,
+            reason=reason,
+            report=report,
+        )
     for name in REPORT_FIELDS:
         setattr(report, name, getattr(data, name))
     _save_report(report, user, reason, REPORT_FIELDS)
