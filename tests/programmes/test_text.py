@@ -329,7 +329,10 @@ def export_world(db):
 with_control_characters = st.lists(
     st.one_of(
         st.sampled_from([c for c in REFUSED + LINE_BREAKS if c != "\x00"]),
-        st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=8),
+        st.text(
+            alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
+            max_size=8,
+        ),
     ),
     min_size=1,
 ).map("".join)
