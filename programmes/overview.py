@@ -526,6 +526,8 @@ class _Context:
     selected: PeriodInfo | None
     matrix: tuple[PeriodInfo, ...]
     thresholds: Thresholds
+    programme_start: datetime.date
+    programme_end: datetime.date
 
 
 @dataclass(frozen=True, slots=True)
@@ -678,6 +680,8 @@ def _context(
         selected=selected,
         matrix=matrix,
         thresholds=thresholds_for(programme),
+        programme_start=programme.start_date,
+        programme_end=programme.end_date,
     )
 
 
@@ -884,22 +888,6 @@ def _revisions(indicator_or_target) -> tuple[RevisionInfo, ...]:
     )
 
 
-def target_at(
-    *, current: Decimal, revisions: Sequence[RevisionInfo], peildatum: datetime.date | None
-) -> Decimal:
-    """The streefwaarde in force at a peildatum: the newest revision on or before it,
-    otherwise the original one."""
-    if not revisions:
-        return current
-    if peildatum is None:
-        return current
-    in_force = revisions[0].previous_value
-    for revision in revisions:
-        if revision.revised_on <= peildatum:
-            in_force = revision.new_value
-    return in_force
-
-
 def realised_to_date(
     *, is_cumulative: bool, values_up_to: Iterable[Decimal | None]
 ) -> Decimal | None:
@@ -924,29 +912,31 @@ def _indicator_point(
     context: _Context,
     loaded: _Loaded,
 ) -> IndicatorPoint:
-    target = target_at(
-        current=indicator.target_value, revisions=revisions, peildatum=period.peildatum
-    )
     planned_value = planned.get(period.pk)
-    expected = status.expected_value_at(
+    actual = loaded.values.get((indicator.pk, period.pk), (None, ""))[0]
+    start_date, target_date = status.expectation_line(
+        project_start=project.start_date,
+        project_end=project.end_date,
+        programme_start=context.programme_start,
+        programme_end=context.programme_end,
+        target_date=indicator.target_date,
+    )
+    at = status.indicator_at(
         peildatum=period.peildatum,
         baseline=indicator.baseline,
-        target=target,
-        start_date=project.start_date,
-        target_date=indicator.target_date,
+        current_target=indicator.target_value,
+        revisions=revisions,
         planned=planned_value,
-        is_cumulative=indicator.is_cumulative,
-    )
-    actual = loaded.values.get((indicator.pk, period.pk), (None, ""))[0]
-    light = status.indicator_status(
-        baseline=indicator.baseline,
-        target=target,
-        expected=expected,
         actual=actual,
-        thresholds=context.thresholds,
+        is_cumulative=indicator.is_cumulative,
         higher_is_better=indicator.higher_is_better,
-    ).light
-    return IndicatorPoint(period, target, planned_value, expected, actual, to_date, light)
+        start_date=start_date,
+        target_date=target_date,
+        thresholds=context.thresholds,
+    )
+    return IndicatorPoint(
+        period, at.target, planned_value, at.expected, actual, to_date, at.status.light
+    )
 
 
 def _indicator_row(

@@ -11,7 +11,7 @@ It must never write, never check permissions (callers do) and never compute a li
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -34,6 +34,7 @@ from programmes.models import (
     ProgressReport,
     Project,
     ReportingPeriod,
+    TargetRevision,
 )
 
 
@@ -103,26 +104,30 @@ def indicator_line(
     note: str = "",
     previous_value: Decimal | None = None,
     planned: Decimal | None = None,
+    revisions: Sequence[status.Revision] = (),
     thresholds: status.Thresholds | None = None,
 ) -> IndicatorLine:
-    """One indicator's expected value and light at a peildatum, through `programmes.status`."""
-    thresholds = thresholds or thresholds_for(project)
-    expected = status.expected_value_at(
+    """One indicator's expected value and light at a peildatum: `status.indicator_at`, the
+    same computation as the dashboard's (`programmes.overview`)."""
+    start_date, target_date = status.expectation_line(
+        project_start=project.start_date,
+        project_end=project.end_date,
+        programme_start=project.programme.start_date,
+        programme_end=project.programme.end_date,
+        target_date=indicator.target_date,
+    )
+    at = status.indicator_at(
         peildatum=peildatum,
         baseline=indicator.baseline,
-        target=indicator.target_value,
-        start_date=project.start_date or project.programme.start_date,
-        target_date=indicator.target_date or project.end_date or project.programme.end_date,
+        current_target=indicator.target_value,
+        revisions=revisions,
         planned=planned,
-        is_cumulative=indicator.is_cumulative,
-    )
-    indicator_status = status.indicator_status(
-        baseline=indicator.baseline,
-        target=indicator.target_value,
-        expected=expected,
         actual=value,
-        thresholds=thresholds,
+        is_cumulative=indicator.is_cumulative,
         higher_is_better=indicator.higher_is_better,
+        start_date=start_date,
+        target_date=target_date,
+        thresholds=thresholds or thresholds_for(project),
     )
     return IndicatorLine(
         indicator=indicator,
@@ -130,9 +135,9 @@ def indicator_line(
         value=value,
         note=note,
         planned=planned,
-        target=indicator.target_value,
-        expected=expected,
-        status=indicator_status,
+        target=at.target,
+        expected=at.expected,
+        status=at.status,
     )
 
 
@@ -184,6 +189,11 @@ def load_report_context(
             indicator__project_id=project.pk, period_id=period.pk
         ).values_list("indicator_id", "value")
     )
+    revisions: dict[int, list[TargetRevision]] = {}
+    for revision in TargetRevision.objects.filter(indicator__project_id=project.pk).order_by(
+        "revised_on", "pk"
+    ):
+        revisions.setdefault(revision.indicator_id, []).append(revision)
     thresholds = thresholds_for(project)
     lines = []
     for indicator in indicators:
@@ -201,6 +211,7 @@ def load_report_context(
                 note=stored_value.note if stored_value else "",
                 previous_value=previous_values.get(indicator.pk),
                 planned=planned.get(indicator.pk),
+                revisions=revisions.get(indicator.pk, ()),
                 thresholds=thresholds,
             )
         )

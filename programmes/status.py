@@ -22,6 +22,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
@@ -193,6 +194,100 @@ def indicator_light(
         thresholds=thresholds,
         higher_is_better=higher_is_better,
     ).light
+
+
+class Revision(Protocol):
+    """A revised streefwaarde as the rules need it (a TargetRevision or its read-model row)."""
+
+    @property
+    def revised_on(self) -> datetime.date: ...
+
+    @property
+    def previous_value(self) -> Decimal: ...
+
+    @property
+    def new_value(self) -> Decimal: ...
+
+
+def target_in_force(
+    *, current: Decimal, revisions: Sequence[Revision], peildatum: datetime.date | None
+) -> Decimal:
+    """The streefwaarde in force at a peildatum: the newest revision on or before it,
+    otherwise the original one (the value the first revision replaced). Revisions oldest
+    first; without a peildatum, the current streefwaarde."""
+    if not revisions or peildatum is None:
+        return current
+    in_force = revisions[0].previous_value
+    for revision in revisions:
+        if revision.revised_on <= peildatum:
+            in_force = revision.new_value
+    return in_force
+
+
+def expectation_line(
+    *,
+    project_start: datetime.date | None,
+    project_end: datetime.date | None,
+    programme_start: datetime.date | None,
+    programme_end: datetime.date | None,
+    target_date: datetime.date | None,
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """Where an indicator's expected line starts and where it reaches the target: from the
+    project's start (its programme's when the project has none) to the indicator's target
+    date (else the project's end, else the programme's)."""
+    return project_start or programme_start, target_date or project_end or programme_end
+
+
+@dataclass(frozen=True)
+class IndicatorAt:
+    """An indicator at one peildatum: the streefwaarde in force, what was expected, and the
+    status (progress and light) of the value reported for that peildatum."""
+
+    target: Decimal
+    expected: Decimal | None
+    status: IndicatorStatus
+
+
+def indicator_at(
+    *,
+    peildatum: datetime.date,
+    baseline: Decimal,
+    current_target: Decimal,
+    revisions: Sequence[Revision],
+    planned: Decimal | None,
+    actual: Decimal | None,
+    is_cumulative: bool,
+    higher_is_better: bool,
+    start_date: datetime.date | None,
+    target_date: datetime.date | None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> IndicatorAt:
+    """The one computation of an indicator's light at a peildatum, used by every surface:
+    the streefwaarde in force then, the expected value on the line from `start_date` to
+    `target_date` (see `expectation_line`) unless a planned value is set, and the status of
+    `actual` against it."""
+    target = target_in_force(current=current_target, revisions=revisions, peildatum=peildatum)
+    expected = expected_value_at(
+        peildatum=peildatum,
+        baseline=baseline,
+        target=target,
+        start_date=start_date,
+        target_date=target_date,
+        planned=planned,
+        is_cumulative=is_cumulative,
+    )
+    return IndicatorAt(
+        target=target,
+        expected=expected,
+        status=indicator_status(
+            baseline=baseline,
+            target=target,
+            expected=expected,
+            actual=actual,
+            thresholds=thresholds,
+            higher_is_better=higher_is_better,
+        ),
+    )
 
 
 def worst_light(lights: Iterable[Light | str]) -> Light:
