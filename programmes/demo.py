@@ -25,6 +25,7 @@ from django.db import models, transaction
 
 from programmes import models as m
 from programmes import roles
+from programmes.services import derived
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_PASSWORD = "demo"
@@ -322,4 +323,7 @@ def load_demo(*, directory: Path = DEMO_DIR, with_users: bool = True) -> LoadSta
         loader.load_file(path)
     if with_users:
         create_demo_users()
+    # The loader writes the seed rows directly (historical reports, closed periods); the
+    # stored status is then computed from them as the services would have.
+    derived.refresh_status(programme_ids=m.Programme.objects.values_list("pk", flat=True))
     return loader.stats

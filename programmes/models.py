@@ -795,3 +795,47 @@ class FundingLine(models.Model):
 
     def __str__(self) -> str:
         return str(self.source)
+
+
+class StoredStatus(models.Model):
+    """Derived, never entered: a project at one peildatum as every surface shows it (lights,
+    the state of its report, its budget figures). Written only by
+    `programmes.services.derived` in the same transaction as each write that can change it,
+    so readers count and filter in the database instead of recomputing every project;
+    `manage.py rebuild_status --check` proves it equals a fresh computation."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("periode"), on_delete=models.CASCADE, related_name="+"
+    )
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programma"), on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("regio"), on_delete=models.CASCADE, related_name="+"
+    )
+    is_active = models.BooleanField(_("lopend project"))
+    report_state = models.CharField(_("status rapportage"), max_length=20, blank=True)
+    reported_light = models.CharField(_("gerapporteerd stoplicht"), max_length=10, blank=True)
+    computed_light = models.CharField(_("berekend stoplicht"), max_length=10)
+    lights_differ = models.BooleanField(_("stoplichten verschillen"))
+    budget_light = models.CharField(_("stoplicht budget"), max_length=10, blank=True)
+    total_budget = models.DecimalField(_("begroting"), null=True, blank=True, **MONEY)
+    total_spent = models.DecimalField(_("uitgegeven"), null=True, blank=True, **MONEY)
+    total_expected = models.DecimalField(_("verwachte uitgaven"), null=True, blank=True, **MONEY)
+
+    class Meta:
+        verbose_name = _("berekende status")
+        verbose_name_plural = _("berekende statussen")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period"], name="one_status_per_period")
+        ]
+        indexes = [
+            models.Index(fields=["period", "computed_light"], name="status_period_light"),
+            models.Index(fields=["region", "period"], name="status_region_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} @ {self.period_id}: {self.computed_light}"

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from programmes import models, roles
+from programmes import models, roles, services
 
 # How each model reaches its programme; used to scope choices for non-superusers.
 PROGRAMME_PATHS = {
@@ -130,6 +130,32 @@ class ManagedProgrammesAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
                 current=self._current_team(request, db_field.name),
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    # Whatever the admin changes (indicators, planned values, dates, thresholds, report rows)
+    # can change lights and figures: the programme's stored status is refreshed in the same
+    # transaction as the change (Django's admin wraps each change view in one).
+    def _programme_pk(self, obj) -> int | None:
+        path = self.programme_path
+        if not path:
+            return obj.pk
+        *steps, last = path.split("__")
+        for step in steps:
+            obj = getattr(obj, step, None)
+        return getattr(obj, f"{last}_id", None) if obj is not None else None
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.refresh_status(programme_ids=[self._programme_pk(form.instance)])
+
+    def delete_model(self, request, obj):
+        programme_pk = self._programme_pk(obj)
+        super().delete_model(request, obj)
+        services.refresh_status(programme_ids=[programme_pk])
+
+    def delete_queryset(self, request, queryset):
+        programme_pks = {self._programme_pk(obj) for obj in queryset}
+        super().delete_queryset(request, queryset)
+        services.refresh_status(programme_ids=programme_pks)
 
     def _current_team(self, request, field_name: str):
         object_id = request.resolver_match and request.resolver_match.kwargs.get("object_id")

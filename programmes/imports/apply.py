@@ -181,6 +181,7 @@ def apply_import(
                 batch_size=CREATE_BATCH,
                 **history,
             )
+            services.refresh_status(programme_ids=[programme.pk])
     return ImportResult(
         created_reports=len(new_projects),
         created_values=len(writes.new_values),

@@ -15,8 +15,10 @@ it are:
 - `targets`: revise_target
 - `notifications`: mail after commit
 - `conflicts`: what someone else changed while a user was editing
+- `derived`: the stored status every write refreshes (lights, states, budget per peildatum)
 """
 
+from programmes.services.derived import refresh_status
 from programmes.services.errors import (
     Change,
     EditConflict,
@@ -70,6 +72,7 @@ __all__ = [
     "last_approved_reports",
     "lower_value_problem",
     "reopen_period",
+    "refresh_status",
     "reopen_report",
     "return_report",
     "revise_target",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from programmes import calendar, permissions
 from programmes.models import Programme, ReportingPeriod
+from programmes.services import derived
 from programmes.services.errors import NotAllowed, WrongState, required_reason
 
 DEADLINE_AFTER_PEILDATUM = datetime.timedelta(days=45)
@@ -40,6 +41,7 @@ def generate_periods(
             period._change_reason = _("Periode aangemaakt")  # type: ignore[attr-defined]  # simple_history reads it
             period.save()
         periods.append(period)
+    derived.refresh_status(programme_ids=[programme.pk])
     return periods
 
 

@@ -33,6 +33,7 @@ from programmes.models import (
     Project,
     ReportingPeriod,
 )
+from programmes.services import derived
 from programmes.services.conflicts import conflicting_changes
 from programmes.services.errors import (
     EditConflict,
@@ -76,6 +77,7 @@ def _save_report(report: ProgressReport, user, reason: str, fields: Iterable[str
     report._change_reason = reason  # type: ignore[attr-defined]  # simple_history reads it
     report.full_clean()
     report.save(update_fields=[*fields, "version", "updated_at"])
+    derived.refresh_status(programme_ids=[report.project.programme_id])
 
 
 def last_approved_reports(
@@ -144,6 +146,7 @@ def start_reports(
         user=user,
         when=now,
     )
+    derived.refresh_status(programme_ids=[period.programme_id])
     return reports | new
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from programmes import permissions
 from programmes.models import Indicator, ProgrammeTarget, TargetRevision
+from programmes.services import derived
 from programmes.services.errors import NotAllowed, ReportingError, required_reason
 
 
@@ -53,4 +54,5 @@ def revise_target(
     target._change_reason = _("Streefwaarde bijgesteld: %(reason)s") % {"reason": reason}  # type: ignore[union-attr]  # simple_history reads it
     target.full_clean()
     target.save(update_fields=["target_value"])
+    derived.refresh_status(programme_ids=[programme.pk])
     return revision

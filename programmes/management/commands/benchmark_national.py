@@ -50,7 +50,9 @@ from programmes.benchmark import (
     plan_national,
     refresh_planner_statistics,
 )
-from programmes.models import Region, period_key
+from programmes.calendar import period_key
+from programmes.models import Programme, Region
+from programmes.services import derived
 
 MINISTRY_USERNAME = "bench-ministerie"
 VIEWER_USERNAME = "bench-wethouder"
@@ -60,6 +62,9 @@ def _after_build(data: NationalData) -> None:
     """Everything derived from the source rows that a bulk load must bring up to date
     before the pages are measured (bulk_create bypasses the services). Runs inside the
     build's transaction, before ANALYZE."""
+    derived.refresh_status(
+        programme_ids=Programme.objects.filter(region__in=data.regions).values_list("pk", flat=True)
+    )
 
 
 @contextmanager
