@@ -8,15 +8,38 @@ figures come from `programmes.overview`, the same builder the PDFs and exports u
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from monitor import charts
+from monitor import charts, national
 from monitor.forms import ProgrammeFilterForm, RegionFilterForm
 from programmes import permissions, selectors
+
+SORT_CHOICES = (
+    ("naam", _("naam")),
+    ("rood", _("meeste rode projecten")),
+    ("verschil", _("meeste afwijkende stoplichten")),
+    ("te-laat", _("meeste late rapportages")),
+    ("besteding", _("hoogste besteding")),
+)
 
 
 @login_required
 def home(request):
     region_code = request.GET.get("regio", "")
+    if not region_code and permissions.sees_more_than_one_region(request.user):
+        overview = national.national_overview(
+            user=request.user,
+            today=timezone.localdate(),
+            period_key=request.GET.get("periode", ""),
+            sort=request.GET.get("sorteer", ""),
+            filter=request.GET.get("filter", ""),
+        )
+        return render(
+            request,
+            "dashboard/national.html",
+            {"national": overview, "sort_choices": SORT_CHOICES},
+        )
     dashboard = selectors.home_dashboard(user=request.user, region_code=region_code)
     form = RegionFilterForm(request.GET or None, regions=dashboard.region_choices)
     return render(

@@ -50,6 +50,11 @@ def visible_regions(user: User) -> QuerySet[Region]:
     return Region.objects.filter(programmes__in=visible_programmes(user)).distinct()
 
 
+def sees_more_than_one_region(user: User) -> bool:
+    """Whether the user's home page is the national overview (a row per region)."""
+    return sees_everything(user) or visible_regions(user).count() > 1
+
+
 def visible_projects(user: User) -> QuerySet[Project]:
     return Project.objects.filter(programme__in=visible_programmes(user))
 

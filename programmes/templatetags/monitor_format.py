@@ -7,7 +7,7 @@ and exports format exactly as the screens do.
 
 from django import template
 
-from programmes import formatting
+from programmes import calendar, formatting
 from programmes.status import Light
 
 register = template.Library()
@@ -46,3 +46,9 @@ def light_badge(light, label_prefix="", small=False):
     """A light as shape, word and colour. `light` may be a Light, its value or empty."""
     light = Light(light) if light else None
     return {"light": light, "label_prefix": label_prefix, "small": small}
+
+
+@register.filter
+def period_key(value):
+    """The short key of the half-year a peildatum closes, for links: 1-7-2021 is "2021-H1"."""
+    return calendar.period_key(value) if value else ""

@@ -62,8 +62,9 @@ def test_wethouder_reaches_a_project_in_two_clicks(client, wethouder):
 def test_ministry_sees_every_region_and_can_filter_one(client, ministry, gooi, other_region):
     client.force_login(ministry)
     home = text(client.get(HOME))
-    assert "Gooi en Vechtstreek" in home and "Regio Deal Zeeland" in home
-    assert 'name="regio"' in home
+    assert "Landelijk overzicht" in home
+    assert "Gooi en Vechtstreek" in home and "Zeeland" in home
+    assert "?regio=zeeland" in client.get(HOME).content.decode()
     only_zeeland = text(client.get(HOME + "?regio=zeeland"))
     assert "Regio Deal Zeeland" in only_zeeland
     assert "Werken aan Werk" not in only_zeeland

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from programmes import models
+from programmes.services import refresh_status
 from tests import factories
 
 Fields = Mapping[str, Any]
@@ -253,6 +254,9 @@ def build(
             indicator_rows.append(indicator_row)
         for rspec in spec.reports:
             report_rows.append(_report(row, period_at(rspec.peildatum), rspec, by_name))
+    # Built with factories, as a bulk load: the stored status is computed afterwards, as the
+    # services would have kept it.
+    refresh_status(programme_ids=[programme_row.pk])
     return World(
         region=region_row,
         programme=programme_row,
