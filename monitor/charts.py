@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from programmes import status
 from programmes.formatting import euro, nl_date, nl_number, percent
 from programmes.overview import BudgetLineRow, FundingLineRow, IndicatorRow, TargetStatus
 from programmes.status import Light
@@ -198,8 +199,14 @@ def indicator_chart(row: IndicatorRow, *, start_date: datetime.date | None = Non
     )
 
 
+def _total_cell(column: status.ColumnTotal) -> TableCell:
+    """A column total; one that leaves out a line says so (the table under it says which)."""
+    text = euro(column.amount)
+    return TableCell(f"{text} ({_('onvolledig')})" if column.is_incomplete else text)
+
+
 def budget_chart(
-    chart_id: str, lines: Sequence[BudgetLineRow], total: BudgetLineRow | None
+    chart_id: str, lines: Sequence[BudgetLineRow], total: status.CostTotals | None
 ) -> Chart:
     """Budget against actual spending (and the forecast) per calendar year."""
     years = [str(line.year) for line in lines]
@@ -238,6 +245,11 @@ def budget_chart(
             TableCell(euro(line.forecast)),
         )
 
+    def total_cells(totals: status.CostTotals) -> tuple[TableCell, ...]:
+        return (TableCell(_("Totaal")),) + tuple(
+            _total_cell(column) for column in (totals.budget, totals.spent, totals.forecast)
+        )
+
     return Chart(
         id=chart_id,
         title=_("Begroting en uitgaven per jaar"),
@@ -247,13 +259,13 @@ def budget_chart(
         ),
         headers=(_("Jaar"), _("Begroting"), _("Uitgaven"), _("Prognose")),
         rows=tuple(cells(line, str(line.year)) for line in lines),
-        footer=cells(total, _("Totaal")) if total else (),
+        footer=total_cells(total) if total else (),
         figure=figure,
     )
 
 
 def funding_chart(
-    chart_id: str, lines: Sequence[FundingLineRow], total: FundingLineRow | None
+    chart_id: str, lines: Sequence[FundingLineRow], total: status.FundingTotals | None
 ) -> Chart:
     """Per funding source: budgeted, received, committed and still to request."""
     sources = [line.source for line in lines]
@@ -282,6 +294,11 @@ def funding_chart(
             TableCell(euro(getattr(line, attribute))) for _name, attribute, _c, _p in series
         )
 
+    def total_cells(totals: status.FundingTotals) -> tuple[TableCell, ...]:
+        return (TableCell(_("Totaal")),) + tuple(
+            _total_cell(getattr(totals, attribute)) for _name, attribute, _c, _p in series
+        )
+
     return Chart(
         id=chart_id,
         title=_("Financiering per bron"),
@@ -291,7 +308,7 @@ def funding_chart(
         ),
         headers=(_("Bron"),) + tuple(name for name, _a, _c, _p in series),
         rows=tuple(cells(line) for line in lines),
-        footer=cells(total) if total else (),
+        footer=total_cells(total) if total else (),
         figure=figure,
     )
 

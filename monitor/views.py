@@ -66,7 +66,9 @@ def programme(request, slug):
         "targets_chart": charts.targets_chart("grafiek-programmadoelen", overview.targets)
         if overview.targets
         else None,
-        "budget_chart": charts.budget_chart("grafiek-programmabudget", overview.budget_years, None)
+        "budget_chart": charts.budget_chart(
+            "grafiek-programmabudget", overview.budget_years, overview.budget_total
+        )
         if overview.budget_years
         else None,
     }

@@ -96,6 +96,14 @@ class NarrativeField(forms.CharField):
         return super().to_python(text.normalise_text(value))
 
 
+def _report_value(data: dict, name: str):
+    """A cleaned report field for the services: an amount stays None when empty, text ''."""
+    value = data.get(name)
+    if isinstance(ReportForm.base_fields[name], DutchDecimalField):
+        return value
+    return value or ""
+
+
 class ReportForm(forms.Form):
     """The report's own fields: summary, light and its explanation, highlight."""
 
@@ -116,6 +124,18 @@ class ReportForm(forms.Form):
         help_text=_("Verplicht als uw stoplicht afwijkt van het berekende."),
     )
     budget_note = NarrativeField(label=_("Toelichting financiën"), rows=3)
+    stated_cost_total = DutchDecimalField(
+        label=_("Opgegeven totaal uitgaven (€)"),
+        help_text=_(
+            "Alleen als de bron een totaal van realisatie en prognose noemt; het staat naast "
+            "het berekende totaal, met het verschil."
+        ),
+    )
+    stated_income_total = DutchDecimalField(
+        label=_("Opgegeven totaal begroot, inkomsten (€)"),
+        help_text=_("Alleen als de bron een totaal van de kolom Begroot noemt."),
+    )
+    stated_totals_note = NarrativeField(label=_("Toelichting opgegeven totalen"), rows=2)
     highlight = forms.ChoiceField(
         label=_("Highlight"),
         choices=ProgressReport.Highlight.choices,
@@ -404,7 +424,7 @@ class ReportFormBundle:
     def to_input(self) -> services.ReportInput:
         data = self.report.cleaned_data
         return services.ReportInput(
-            **{name: data.get(name) or "" for name in services.REPORT_FIELDS},
+            **{name: _report_value(data, name) for name in services.REPORT_FIELDS},
             activities=self.activities.to_inputs(),
             values=tuple(
                 services.IndicatorValueInput(

@@ -544,6 +544,23 @@ class ProgressReport(models.Model):
     light_consequences = models.TextField(_("gevolgen"), blank=True)
     light_recovery = models.TextField(_("bijsturing"), blank=True)
     budget_note = models.TextField(_("toelichting financiën"), blank=True)
+    # Totals as the source or the coordinator states them, shown beside the computed ones
+    # with the difference; the computed totals never use them.
+    stated_cost_total = models.DecimalField(
+        _("opgegeven totaal uitgaven"),
+        **MONEY,
+        null=True,
+        blank=True,
+        help_text=_("Totaal van realisatie en prognose zoals de bron het vermeldt."),
+    )
+    stated_income_total = models.DecimalField(
+        _("opgegeven totaal begroot (inkomsten)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        help_text=_("Totaal van de kolom Begroot van de inkomsten zoals de bron het vermeldt."),
+    )
+    stated_totals_note = models.TextField(_("toelichting opgegeven totalen"), blank=True)
     highlight = models.CharField(
         _("highlight"), max_length=10, choices=Highlight.choices, default="", blank=True
     )

@@ -182,6 +182,9 @@ class ReportInfo:
     is_demo_data: bool
     source: str
     budget_note: str
+    stated_cost_total: Decimal | None
+    stated_income_total: Decimal | None
+    stated_totals_note: str
     return_reason: str
     submitted_at: datetime.datetime | None
     reviewed_at: datetime.datetime | None
@@ -276,9 +279,9 @@ class ProjectStatus:
     explanation_required: bool
     budget: BudgetStatus | None
     budget_lines: tuple[BudgetLineRow, ...]
-    budget_total: BudgetLineRow | None
+    budget_total: status.CostTotals | None  # column sums, naming the lines they leave out
     funding_lines: tuple[FundingLineRow, ...]
-    funding_total: FundingLineRow | None
+    funding_total: status.FundingTotals | None
     activities: tuple[ActivityRow, ...]
     planning_changes: tuple[PlanningChangeRow, ...]
     history: tuple[PeriodStatus, ...]  # one per matrix period, oldest first
@@ -293,6 +296,18 @@ class ProjectStatus:
         """What the project plan says the project costs: the plan per year where there is
         one, else the estimated total."""
         return self.plan_total if self.plan_lines else self.estimated_cost
+
+    @property
+    def stated_cost(self) -> status.StatedTotal | None:
+        """The report's stated total spending beside the computed one (realisation and
+        forecast), with the difference."""
+        return _stated(self.report, "stated_cost_total", self.budget_total, "expected")
+
+    @property
+    def stated_income(self) -> status.StatedTotal | None:
+        """The report's stated total of the income table's "Begroot" column, with the
+        difference from the computed one."""
+        return _stated(self.report, "stated_income_total", self.funding_total, "budgeted")
 
     @property
     def shown_light(self) -> Light:
@@ -351,6 +366,11 @@ class ProgrammeOverview:
     unreported_count: int = 0  # active projects without a reported light
     budget: BudgetStatus | None = None  # all projects' year lines summed per year
     budget_years: tuple[BudgetLineRow, ...] = ()
+
+    @property
+    def budget_total(self) -> status.CostTotals | None:
+        """The column totals of `budget_years` (each the sum of its column's cells)."""
+        return status.cost_totals(_budget_years(self.budget_years)) if self.budget_years else None
 
     @property
     def projects(self) -> tuple[ProjectStatus, ...]:
@@ -549,6 +569,9 @@ class _ReportRow:
     is_demo_data: bool
     source: str
     budget_note: str
+    stated_cost_total: Decimal | None
+    stated_income_total: Decimal | None
+    stated_totals_note: str
     return_reason: str
     submitted_at: datetime.datetime | None
     reviewed_at: datetime.datetime | None
@@ -1042,6 +1065,9 @@ def _report_info(report: _ReportRow, loaded: _Loaded) -> ReportInfo:
         is_demo_data=report.is_demo_data,
         source=report.source,
         budget_note=report.budget_note,
+        stated_cost_total=report.stated_cost_total,
+        stated_income_total=report.stated_income_total,
+        stated_totals_note=report.stated_totals_note,
         return_reason=report.return_reason,
         submitted_at=report.submitted_at,
         reviewed_at=report.reviewed_at,
@@ -1054,40 +1080,85 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
     return sum(present, ZERO) if present else None
 
 
+def _budget_years(rows: Iterable[BudgetLineRow]) -> list[BudgetYear]:
+    return [BudgetYear(r.year, r.budget, r.spent, r.forecast) for r in rows]
+
+
 def _budget(
     lines: list[BudgetLineRow], peildatum: datetime.date | None, thresholds: Thresholds
-) -> tuple[BudgetStatus | None, tuple[BudgetLineRow, ...], BudgetLineRow | None]:
+) -> tuple[BudgetStatus | None, tuple[BudgetLineRow, ...], status.CostTotals | None]:
+    """A report's cost table: its budget light and its column totals, for every surface."""
     if not lines or peildatum is None:
         return None, (), None
     rows = tuple(lines)
-    total = BudgetLineRow(
-        None,
-        _sum(r.budget for r in rows),
-        _sum(r.spent for r in rows),
-        _sum(r.forecast for r in rows),
-    )
-    budget = status.budget_status(
-        [BudgetYear(r.year, r.budget, r.spent, r.forecast) for r in rows],
-        peildatum=peildatum,
-        thresholds=thresholds,
-    )
-    return budget, rows, total
+    years = _budget_years(rows)
+    budget = status.budget_status(years, peildatum=peildatum, thresholds=thresholds)
+    return budget, rows, status.cost_totals(years)
 
 
 def _funding(
     lines: list[FundingLineRow],
-) -> tuple[tuple[FundingLineRow, ...], FundingLineRow | None]:
+) -> tuple[tuple[FundingLineRow, ...], status.FundingTotals | None]:
+    """A report's income table and its column totals, for every surface."""
     if not lines:
         return (), None
     rows = tuple(lines)
-    total = FundingLineRow(
-        str(_("Totaal")),
-        _sum(r.budgeted for r in rows),
-        _sum(r.received for r in rows),
-        _sum(r.committed for r in rows),
-        _sum(r.to_request for r in rows),
+    total = status.funding_totals(
+        [
+            status.FundingYear(r.source, r.budgeted, r.received, r.committed, r.to_request, r.note)
+            for r in rows
+        ]
     )
     return rows, total
+
+
+def _stated(report, field_name: str, totals, column: str) -> status.StatedTotal | None:
+    if report is None:
+        return None
+    computed = getattr(totals, column) if totals is not None else None
+    return status.stated_total(
+        getattr(report, field_name), computed, note=report.stated_totals_note
+    )
+
+
+@dataclass(frozen=True)
+class ReportFinances:
+    """The cost and income tables of one report with their totals, light and stated totals:
+    what the report page shows, computed as the dashboard and the PDFs compute it."""
+
+    budget: BudgetStatus | None
+    budget_lines: tuple[BudgetLineRow, ...]
+    budget_total: status.CostTotals | None
+    funding_lines: tuple[FundingLineRow, ...]
+    funding_total: status.FundingTotals | None
+    report: ProgressReport
+
+    stated_cost = ProjectStatus.stated_cost
+    stated_income = ProjectStatus.stated_income
+
+
+def report_finances(report: ProgressReport, thresholds: Thresholds) -> ReportFinances:
+    """The finances of one report (two queries), through `_budget` and `_funding`."""
+    budget_rows = [
+        BudgetLineRow(line.year, line.budget, line.spent, line.forecast)
+        for line in report.budget_lines.order_by("year")
+    ]
+    funding_rows = [
+        FundingLineRow(
+            line.source.name,
+            line.budgeted,
+            line.received,
+            line.committed,
+            line.to_request,
+            line.note,
+        )
+        for line in report.funding_lines.select_related("source").order_by(
+            "source__order", "source__name"
+        )
+    ]
+    budget, budget_lines, budget_total = _budget(budget_rows, report.period.peildatum, thresholds)
+    funding_lines, funding_total = _funding(funding_rows)
+    return ReportFinances(budget, budget_lines, budget_total, funding_lines, funding_total, report)
 
 
 def _project_status(
@@ -1242,8 +1313,6 @@ def _programme_budget(
         for year in sorted(by_year)
     )
     budget = status.budget_status(
-        [BudgetYear(r.year, r.budget, r.spent, r.forecast) for r in rows],
-        peildatum=selected.peildatum,
-        thresholds=thresholds,
+        _budget_years(rows), peildatum=selected.peildatum, thresholds=thresholds
     )
     return budget, rows

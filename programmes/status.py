@@ -13,6 +13,9 @@ The rules (docs/traffic-lights.md explains them for users):
   threshold (default 90 %), oranje at or above the amber threshold (60 %), red below. Target
   reached is green. Without a value or before there is any expectation: grey.
 - Budget: actual spending against the budget for the elapsed time; over budget is marked.
+  Every budget light carries its reason in figures (`BudgetStatus.reason`).
+- Totals of a cost or income table: a column total is the sum of that column's cells; a line
+  without an amount is left out and named (`ColumnTotal.missing`), never read as zero.
 - Project: the computed light is the worst of its indicator lights, grey ignored.
 """
 
@@ -25,7 +28,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from django.db.models import TextChoices
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from programmes.formatting import euro, nl_number
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -341,6 +347,59 @@ class BudgetStatus:
     is_over_budget: bool
     is_under_spent: bool
     light: Light
+    under_spent_below: Decimal = DEFAULT_THRESHOLDS.amber  # the ratio that counts as behind
+
+    @property
+    def variance_ratio(self) -> Decimal | None:
+        """The expected overrun (positive) or underrun as a share of the total budget."""
+        return self.variance / self.total_budget if self.total_budget > 0 else None
+
+    @property
+    def reason(self) -> str:
+        """Why the light has its colour, in the figures it was computed from, e.g.
+        "verwacht totaal € 3.648.455 > begroting € 3.000.000, +21,6 %"."""
+        if self.total_budget == 0:
+            return gettext("geen begroting ingevuld, dus geen oordeel")
+        over_total = self.total_expected > self.total_budget
+        total = gettext("verwacht totaal %(expected)s %(sign)s begroting %(budget)s, %(pct)s") % {
+            "expected": euro(self.total_expected, cents=False),
+            "sign": ">" if over_total else "≤",
+            "budget": euro(self.total_budget, cents=False),
+            "pct": signed_percent(self.variance_ratio),
+        }
+        parts = [total]
+        if self.spending_ratio is not None:
+            if self.spending_ratio > ONE:
+                judgement = gettext("meer dan begroot")
+            elif self.is_under_spent:
+                judgement = gettext("minder dan %(pct)s") % {
+                    "pct": signed_percent(self.under_spent_below, sign=False)
+                }
+            else:
+                judgement = gettext("binnen de begroting")
+            to_date = gettext(
+                "uitgegeven %(spent)s = %(pct)s van %(to_date)s begroot tot de peildatum "
+                "(%(judgement)s)"
+            ) % {
+                "spent": euro(self.total_spent, cents=False),
+                "pct": signed_percent(self.spending_ratio, sign=False),
+                "to_date": euro(self.budget_to_date, cents=False),
+                "judgement": judgement,
+            }
+            # The part that decided the light comes first.
+            if self.spending_ratio > ONE and not over_total or self.is_under_spent:
+                parts.insert(0, to_date)
+            else:
+                parts.append(to_date)
+        return "; ".join(parts)
+
+
+def signed_percent(ratio: Decimal | None, *, sign: bool = True) -> str:
+    """Decimal("0.2161") -> "+21,6 %" (one decimal); None -> "–"."""
+    if ratio is None:
+        return "–"
+    text = nl_number(ratio * 100, decimals=1)
+    return f"+{text} %" if sign and ratio > 0 else f"{text} %"
 
 
 def budget_to_date(lines: Sequence[BudgetYear], peildatum: datetime.date) -> Decimal:
@@ -373,10 +432,7 @@ def budget_status(
     """
     total_budget = sum((line.budget or ZERO for line in lines), ZERO)
     total_spent = sum((line.spent or ZERO for line in lines), ZERO)
-    total_expected = sum(
-        (line.spent if line.spent is not None else (line.forecast or ZERO) for line in lines),
-        ZERO,
-    )
+    total_expected = sum((expected_spending(line) or ZERO for line in lines), ZERO)
     to_date = budget_to_date(lines, peildatum)
     ratio = total_spent / to_date if to_date > 0 else None
     over_now = ratio is not None and ratio > ONE
@@ -403,7 +459,164 @@ def budget_status(
         is_over_budget=is_over_budget,
         is_under_spent=is_under_spent,
         light=light,
+        under_spent_below=thresholds.amber,
     )
+
+
+def expected_spending(line: BudgetYear) -> Decimal | None:
+    """A year's expected spending: its realisation where there is one, else its forecast."""
+    return line.spent if line.spent is not None else line.forecast
+
+
+@dataclass(frozen=True)
+class Omission:
+    """A line left out of a column total because it has no amount there."""
+
+    label: str  # the year or the funding source
+    reason: str  # the line's note, else "geen bedrag ingevuld"
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ColumnTotal:
+    """The sum of a column's cells, and the lines it leaves out (then it is incomplete)."""
+
+    amount: Decimal | None  # None when no cell has an amount
+    missing: tuple[Omission, ...] = ()
+
+    @property
+    def is_incomplete(self) -> bool:
+        return bool(self.missing)
+
+    @property
+    def missing_text(self) -> str:
+        """'exclusief Regio Deal: bedrag in de bron dubbelzinnig', or '' when complete."""
+        if not self.missing:
+            return ""
+        return gettext("exclusief %(lines)s") % {
+            "lines": "; ".join(str(omission) for omission in self.missing)
+        }
+
+
+def column_total(cells: Iterable[tuple[str, Decimal | None, str]]) -> ColumnTotal:
+    """Sum (label, amount, note) cells. When some cells have an amount, those without one
+    are named as left out, with the note as reason (else "geen bedrag ingevuld"); a column
+    without any amount has no total and leaves nothing out."""
+    cells = list(cells)
+    present = [amount for _, amount, _ in cells if amount is not None]
+    if not present:
+        return ColumnTotal(None)
+    missing = tuple(
+        Omission(label, note.strip() or gettext("geen bedrag ingevuld"))
+        for label, amount, note in cells
+        if amount is None
+    )
+    return ColumnTotal(sum(present, ZERO), missing)
+
+
+@dataclass(frozen=True)
+class CostTotals:
+    """The totals of a cost table (years). Budget and expected spending name the years they
+    leave out; realisation and forecast do not, since a year has one or the other."""
+
+    budget: ColumnTotal
+    spent: ColumnTotal
+    forecast: ColumnTotal
+    expected: ColumnTotal  # per year the realisation, else the forecast
+
+
+def cost_totals(lines: Sequence[BudgetYear]) -> CostTotals:
+    def column(value_of):
+        return column_total((str(line.year), value_of(line), "") for line in lines)
+
+    no_spending = gettext("geen realisatie of prognose ingevuld")
+    expected = column(expected_spending)
+    expected = ColumnTotal(
+        expected.amount, tuple(Omission(o.label, no_spending) for o in expected.missing)
+    )
+    return CostTotals(
+        budget=column(lambda line: line.budget),
+        spent=ColumnTotal(column(lambda line: line.spent).amount),
+        forecast=ColumnTotal(column(lambda line: line.forecast).amount),
+        expected=expected,
+    )
+
+
+@dataclass(frozen=True)
+class FundingYear:
+    """One funding source of a report's income table."""
+
+    source: str
+    budgeted: Decimal | None = None
+    received: Decimal | None = None
+    committed: Decimal | None = None
+    to_request: Decimal | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FundingTotals:
+    """The totals of an income table. "Begroot" names the sources it leaves out; an empty
+    received, committed or to-request cell means nothing (yet), as the sources' own totals
+    read it, so those totals are plain sums."""
+
+    budgeted: ColumnTotal
+    received: ColumnTotal
+    committed: ColumnTotal
+    to_request: ColumnTotal
+
+
+def funding_totals(lines: Sequence[FundingYear]) -> FundingTotals:
+    def plain(values):
+        present = [value for value in values if value is not None]
+        return ColumnTotal(sum(present, ZERO) if present else None)
+
+    return FundingTotals(
+        budgeted=column_total((line.source, line.budgeted, line.note) for line in lines),
+        received=plain(line.received for line in lines),
+        committed=plain(line.committed for line in lines),
+        to_request=plain(line.to_request for line in lines),
+    )
+
+
+@dataclass(frozen=True)
+class StatedTotal:
+    """A total as the report states it, beside the computed one, with the difference."""
+
+    stated: Decimal
+    computed: ColumnTotal
+    note: str = ""
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Computed minus stated; None without a computed total."""
+        return None if self.computed.amount is None else self.computed.amount - self.stated
+
+    @property
+    def agrees(self) -> bool:
+        return self.difference == 0 and not self.computed.is_incomplete
+
+    def __str__(self) -> str:
+        text = gettext("opgegeven totaal %(stated)s; berekend %(computed)s") % {
+            "stated": euro(self.stated),
+            "computed": euro(self.computed.amount),
+        }
+        if self.computed.is_incomplete:
+            text += " " + gettext("(onvolledig)")
+        if self.difference is not None:
+            difference = euro(self.difference)
+            text += "; " + gettext("verschil %(difference)s") % {"difference": difference}
+        return text
+
+
+def stated_total(
+    stated: Decimal | None, computed: ColumnTotal | None, note: str = ""
+) -> StatedTotal | None:
+    if stated is None:
+        return None
+    return StatedTotal(stated, computed or ColumnTotal(None), note)
 
 
 def count_lights(lights: Iterable[Light | str]) -> dict[Light, int]:

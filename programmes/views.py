@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from programmes import permissions, report_data, services, status
+from programmes import overview, permissions, report_data, services, status
 from programmes.forms import ReasonForm, ReportFormBundle
 from programmes.models import Programme, ProgressReport, ReportingPeriod
 from programmes.parsing import AmountError, parse_decimal
@@ -72,17 +72,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A report read-only, with its computed light and its full history."""
     report = _visible_report(request, pk)
     context = report_data.load_report_context(report)
-    budget_lines = list(report.budget_lines.all())
-    budget = status.budget_status(
-        [
-            status.BudgetYear(
-                year=row.year, budget=row.budget, spent=row.spent, forecast=row.forecast
-            )
-            for row in budget_lines
-        ],
-        peildatum=report.period.peildatum,
-        thresholds=report_data.thresholds_for(report.project),
-    )
+    finances = overview.report_finances(report, report_data.thresholds_for(report.project))
     user = request.user
     is_open = not report.period.is_closed
     can_review = permissions.can_review_report(user, report) and is_open
@@ -94,9 +84,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "context": context,
             "activities": report.activities.all(),
             "planning_changes": report.planning_changes.all(),
-            "budget_lines": budget_lines,
-            "budget": budget,
-            "funding_lines": report.funding_lines.select_related("source"),
+            "finances": finances,
             "history": report_data.report_history(report),
             "can_edit": permissions.can_edit_report(user, report),
             "can_approve": can_review and report.state == ProgressReport.State.SUBMITTED,

@@ -26,7 +26,7 @@ import datetime
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from programmes.formatting import nl_date
-from programmes.overview import ProgrammeOverview
+from programmes.overview import ProgrammeOverview, ProjectStatus
 from programmes.status import Light
 from programmes.text import text_for_excel
 
@@ -120,6 +120,7 @@ def export_tables(overviews: Sequence[ProgrammeOverview]) -> tuple[Table, ...]:
                     report.light_cause if report else "",
                     report.light_consequences if report else "",
                     report.light_recovery if report else "",
+                    *_finance_cells(project),
                 )
             )
             for indicator in project.indicators:
@@ -134,7 +135,7 @@ def export_tables(overviews: Sequence[ProgrammeOverview]) -> tuple[Table, ...]:
                             point.period.peildatum,
                             point.target,
                             point.planned,
-                            point.expected,
+                            _one_decimal(point.expected),
                             point.actual,
                             point.realised_to_date,
                             _light(point.light),
@@ -225,6 +226,14 @@ def export_tables(overviews: Sequence[ProgrammeOverview]) -> tuple[Table, ...]:
                 Column(_("Oorzaak"), width=40),
                 Column(_("Gevolgen"), width=40),
                 Column(_("Bijsturing"), width=40),
+                Column(_("Stoplicht budget")),
+                Column(_("Reden stoplicht budget"), width=60),
+                Column(_("Totaal begroting"), EURO, 16),
+                Column(_("Verwachte uitgaven (realisatie en prognose)"), EURO, 18),
+                Column(_("Opgegeven totaal uitgaven"), EURO, 16),
+                Column(_("Totaal begroot (inkomsten)"), EURO, 16),
+                Column(_("Opgegeven totaal begroot (inkomsten)"), EURO, 16),
+                Column(_("Totalen onvolledig"), width=60),
             ),
             tuple(projects),
         ),
@@ -312,6 +321,49 @@ def export_tables(overviews: Sequence[ProgrammeOverview]) -> tuple[Table, ...]:
     )
 
 
+def _one_decimal(value: Decimal | None) -> Decimal | None:
+    """A computed value (expected, a ratio) rounded as the screens show it."""
+    return None if value is None else value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _finance_cells(project: ProjectStatus) -> tuple:
+    """The budget light with its reason and the totals of the cost and income tables, as
+    the read model computes them; a total that leaves out a line says which."""
+    budget, costs, income = project.budget, project.budget_total, project.funding_total
+    incomplete = [
+        f"{label}: {column.missing_text}"
+        for label, column in (
+            (_("Begroting"), costs.budget if costs else None),
+            (_("Verwachte uitgaven"), costs.expected if costs else None),
+            (_("Begroot (inkomsten)"), income.budgeted if income else None),
+        )
+        if column is not None and column.is_incomplete
+    ]
+    return (
+        _light(budget.light) if budget else "",
+        budget.reason if budget else "",
+        costs.budget.amount if costs else None,
+        costs.expected.amount if costs else None,
+        project.stated_cost.stated if project.stated_cost else None,
+        income.budgeted.amount if income else None,
+        project.stated_income.stated if project.stated_income else None,
+        "; ".join(incomplete),
+    )
+
+
+# How many decimals a figure keeps in a cell: money to the cent, a ratio to a tenth of a
+# per cent, a number to two decimals (what a user can enter); never a 28-digit quotient.
+QUANTUM = {EURO: Decimal("0.01"), PERCENT: Decimal("0.001"), NUMBER: Decimal("0.01")}
+
+
+def _rounded(value, kind: str):
+    quantum = QUANTUM.get(kind)
+    if quantum is None or not isinstance(value, Decimal):
+        return value
+    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
+    return rounded.normalize() if kind != EURO else rounded
+
+
 def table_by_key(tables: Sequence[Table], key: str) -> Table | None:
     return next((table for table in tables if table.key == key), None)
 
@@ -323,7 +375,7 @@ def _cell_value(value, kind: str):
         return neutralise(text_for_excel(str(value)))
     if kind == DATE:
         return value
-    return value  # Decimal or int: openpyxl stores it as a number
+    return _rounded(value, kind)  # Decimal or int: openpyxl stores it as a number
 
 
 def workbook_bytes(tables: Sequence[Table], *, title: str) -> bytes:
@@ -379,7 +431,7 @@ def _csv_value(value, kind: str) -> str:
     if kind == DATE and isinstance(value, datetime.date):
         return nl_date(value)
     if isinstance(value, Decimal | int):
-        number = Decimal(value) * (100 if kind == PERCENT else 1)
+        number = Decimal(_rounded(value, kind)) * (100 if kind == PERCENT else 1)
         text = format(number.normalize(), "f") if number != 0 else "0"
         return text.replace(".", ",") + ("%" if kind == PERCENT else "")
     return neutralise(text_for_excel(str(value)))

@@ -58,6 +58,9 @@ REPORT_FIELDS = (
     "light_consequences",
     "light_recovery",
     "budget_note",
+    "stated_cost_total",
+    "stated_income_total",
+    "stated_totals_note",
     "highlight",
     "highlight_text",
 )
@@ -74,6 +77,9 @@ class ReportInput:
     light_consequences: str = ""
     light_recovery: str = ""
     budget_note: str = ""
+    stated_cost_total: Decimal | None = None  # as the source states it; shown beside the sum
+    stated_income_total: Decimal | None = None
+    stated_totals_note: str = ""
     highlight: str = ""
     highlight_text: str = ""
     activities: tuple[ActivityInput, ...] = ()

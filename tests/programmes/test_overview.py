@@ -81,12 +81,12 @@ def test_zeeland_447_against_planned_200_is_green_and_over_budget(zeeland):
     assert not result.lights_differ
 
     assert [line.year for line in result.budget_lines] == [2018, 2019, 2020, 2021]
-    assert result.budget_total.budget == D(3000000)
-    assert result.budget_total.spent == D(2945628)
+    assert result.budget_total.budget.amount == D(3000000)
+    assert result.budget_total.spent.amount == D(2945628)
     assert result.budget.total_expected == D(3648455)
     assert result.budget.is_over_budget
     assert result.budget.light == Light.RED
-    assert result.funding_total.received == D(1500000)
+    assert result.funding_total.received.amount == D(1500000)
     assert result.report.is_approved
 
 

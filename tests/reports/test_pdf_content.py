@@ -54,7 +54,7 @@ def test_project_report_agrees_with_the_read_model(zeeland):
     assert str(status.budget.light.label) in text
     assert str(status.computed_light.label) in text
     assert euro(status.budget.total_expected) in text
-    assert euro(status.budget_total.spent) in text
+    assert euro(status.budget_total.spent.amount) in text
 
 
 def test_every_page_has_title_peildatum_and_page_number(gooi):

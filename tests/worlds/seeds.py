@@ -102,8 +102,19 @@ AANVALSPLAN = project(
                     (2021, None, None, D(50000)),
                 ]
             ],
+            # The seed's "Totaal" rows: uitgaven-lasten € 3.595.628 (its year lines add up
+            # to € 3.648.455) and the income's begroting deel 1 € 3.000.000.
+            stated_cost_total=D(3595628),
+            stated_income_total=D(3000000),
             funding=[
-                funding(name, source_order=order, budgeted=b, received=r, committed=c)
+                funding(
+                    name,
+                    source_order=order,
+                    budgeted=b,
+                    received=r,
+                    committed=c,
+                    note="bedrag in de bron dubbelzinnig" if name == "Regio Deal" else "",
+                )
                 for order, (name, b, r, c) in enumerate(
                     [
                         ("Regio Deal", None, D(1830000), D(470000)),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0005_roles'),
+        ('programmes', '0006_stated_totals'),
     ]
 
     operations = [
