@@ -20,7 +20,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.utils.translation import gettext as _
 
 from programmes import calendar, permissions
-from programmes.models import ProgressReport, Region, StoredStatus
+from programmes.models import ProgressReport, StoredStatus
 from programmes.status import Light
 
 READABLE_STATES = (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED)
@@ -197,15 +197,14 @@ def national_overview(
         values.pop("region_id"): values
         for values in at.values("region_id").annotate(**_aggregates())
     }
-    # Query 3: the names of the regions that have projects at this peildatum.
-    names = {
-        pk: (code, name)
-        for pk, code, name in Region.objects.filter(pk__in=by_region).values_list(
-            "pk", "code", "name"
-        )
-    }
-    rows = [_row(*names[pk], values) for pk, values in by_region.items()]
-    total = _row("", str(_("Nederland")), _summed(by_region.values())) if rows else None
+    # Query 3: every region the user sees; one without projects at this peildatum gets an
+    # empty row, so a region never silently drops out of the national picture.
+    empty = dict.fromkeys(_aggregates(), 0)
+    rows = [
+        _row(code, name, by_region.get(pk, empty))
+        for pk, code, name in regions.order_by().values_list("pk", "code", "name")
+    ]
+    total = _row("", str(_("Nederland")), _summed(by_region.values())) if by_region else None
     rows = sorted(
         (row for row in rows if not filter or _FILTERS[filter](row)), key=_SORT_KEYS[sort]
     )
