@@ -19,6 +19,7 @@ from programmes.models import (
     Project,
     Region,
     ReportingPeriod,
+    StoredStatus,
 )
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,9 @@ def test_keep_builds_one_region_with_the_users_and_prints_the_table():
     assert set(rows) == set(PAGES)
     assert int(rows["project"][3]) > 10  # the page's real query count, not zero
     assert "6 projecten" in output and "bewaard" in output
+    # The bulk load computed the stored status as the services would have.
+    assert StoredStatus.objects.count() == 6 * 2  # every project at every peildatum
+    call_command("rebuild_status", "--check", stdout=StringIO())
 
 
 def test_without_keep_everything_is_rolled_back():
