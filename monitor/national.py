@@ -16,11 +16,11 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, Sum
 from django.utils.translation import gettext as _
 
 from programmes import calendar, permissions
-from programmes.models import ProgressReport, StoredStatus
+from programmes.models import ProgressReport, ReportingPeriod, StoredStatus
 from programmes.status import Light
 
 READABLE_STATES = (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED)
@@ -168,36 +168,38 @@ def national_overview(
     filter: str = "",
 ) -> NationalOverview:
     """The regions the user sees at a peildatum (`period_key`, else the latest with an
-    approved report, else the latest that has begun). Three queries: the peildata, the
-    aggregate per region, the region names."""
+    approved report, else the latest that has begun). At most four queries: the peildata,
+    the latest approved one, the aggregate per region, the regions."""
     sort = sort if sort in SORTS else "naam"
     filter = filter if filter in FILTERS else ""
     regions = permissions.visible_regions(user)
     statuses = StoredStatus.objects.filter(region__in=regions, is_active=True).order_by()
-    # Query 1: every peildatum with stored status, and which of them have an approved report.
-    peildata = list(
-        statuses.values("period__peildatum")
-        .annotate(approved=Count("pk", filter=Q(report_state=ProgressReport.State.APPROVED)))
-        .values_list("period__peildatum", "approved")
-        .order_by("-period__peildatum")
+    # Query 1: the peildata of the user's programmes, to choose from (a small table).
+    known = sorted(
+        set(
+            ReportingPeriod.objects.filter(programme__in=permissions.visible_programmes(user))
+            .order_by()
+            .values_list("peildatum", flat=True)
+        ),
+        reverse=True,
     )
     chosen = calendar.peildatum_for_key(period_key)
-    known = [peildatum for peildatum, _approved in peildata]
     if chosen not in known:
-        chosen = next((p for p, approved in peildata if approved), None) or next(
-            (p for p in known if p <= today), known[-1] if known else None
-        )
+        # Query 2: the latest peildatum with an approved report (an index look-up).
+        chosen = statuses.filter(report_state=ProgressReport.State.APPROVED).aggregate(
+            latest=Max("peildatum")
+        )["latest"] or next((p for p in known if p <= today), known[-1] if known else None)
     if chosen is None:
         return NationalOverview(None, (), (), None, sort, filter)
-    # Query 2: the aggregate per region at that peildatum.
-    at = statuses.filter(period__peildatum=chosen).annotate(
-        late=ExpressionWrapper(Q(period__deadline__lt=today), output_field=BooleanField())
+    # Query 3: the aggregate per region at that peildatum.
+    at = statuses.filter(peildatum=chosen).annotate(
+        late=ExpressionWrapper(Q(deadline__lt=today), output_field=BooleanField())
     )
     by_region = {
         values.pop("region_id"): values
         for values in at.values("region_id").annotate(**_aggregates())
     }
-    # Query 3: every region the user sees; one without projects at this peildatum gets an
+    # Query 4: every region the user sees; one without projects at this peildatum gets an
     # empty row, so a region never silently drops out of the national picture.
     empty = dict.fromkeys(_aggregates(), 0)
     rows = [

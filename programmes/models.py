@@ -833,6 +833,9 @@ class StoredStatus(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("regio"), on_delete=models.CASCADE, related_name="+"
     )
+    # The period's peildatum and deadline, copied so national counts need no join.
+    peildatum = models.DateField(_("peildatum"))
+    deadline = models.DateField(_("uiterste inleverdatum"), null=True, blank=True)
     is_active = models.BooleanField(_("lopend project"))
     report_state = models.CharField(_("status rapportage"), max_length=20, blank=True)
     reported_light = models.CharField(_("gerapporteerd stoplicht"), max_length=10, blank=True)
@@ -850,8 +853,8 @@ class StoredStatus(models.Model):
             models.UniqueConstraint(fields=["project", "period"], name="one_status_per_period")
         ]
         indexes = [
-            models.Index(fields=["period", "computed_light"], name="status_period_light"),
-            models.Index(fields=["region", "period"], name="status_region_period"),
+            models.Index(fields=["peildatum", "region"], name="status_peildatum_region"),
+            models.Index(fields=["report_state", "peildatum"], name="status_state_peildatum"),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,8 @@ BATCH = 1000
 STATUS_FIELDS = (
     "programme_id",
     "region_id",
+    "peildatum",
+    "deadline",
     "is_active",
     "report_state",
     "reported_light",
@@ -46,6 +48,7 @@ def fresh_statuses(programme: Programme) -> list[StoredStatus]:
         return []
     result = overview.programme_overview(programme=programme, period=periods[-1], periods=periods)
     budgets = _budget_by_report(programme, {p.pk: p.peildatum for p in periods}, result)
+    deadlines = {p.pk: p.deadline for p in periods}
     rows = []
     for project in result.projects:
         for step in project.history:
@@ -56,6 +59,8 @@ def fresh_statuses(programme: Programme) -> list[StoredStatus]:
                     period_id=step.period.pk,
                     programme_id=programme.pk,
                     region_id=programme.region_id,
+                    peildatum=step.period.peildatum,
+                    deadline=deadlines[step.period.pk],
                     is_active=project.is_active,
                     report_state=step.state or "",
                     reported_light=step.reported_light or "",

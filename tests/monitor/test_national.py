@@ -78,9 +78,10 @@ def test_the_national_page_asks_the_same_queries_for_any_number_of_regions(
     ministry = factories.MinistryUserFactory(username="m")
     client.force_login(ministry)
     # Session and user (2), the user's own and group permissions (2: whether they see every
-    # region; cached on the user after that), the peildata with their approved counts (1),
-    # the aggregate per region (1), the region names (1). Never one per region or project.
-    with django_assert_num_queries(7):
+    # region; cached on the user after that), the peildata of the visible programmes (1),
+    # the latest peildatum with an approved report (1), the aggregate per region (1), the
+    # regions (1). Never one per region or project.
+    with django_assert_num_queries(8):
         response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200
     assert len(response.context["national"].rows) == regions
