@@ -757,35 +757,41 @@ def _build_projects(projects, contexts: dict[int, _Context]) -> list[ProjectStat
     indicators: dict[int, list[Indicator]] = defaultdict(list)
     for indicator in Indicator.objects.filter(project_id__in=project_ids).order_by("order", "pk"):
         indicators[indicator.project_id].append(indicator)
+    indicator_ids = [i.pk for items in indicators.values() for i in items]
+    # The queries below filter on the ids already loaded instead of joining back to the
+    # projects: at national size the join made PostgreSQL scan every indicator value in the
+    # country (250,940 rows, 195 ms) to return a programme's few thousand (5 ms by id).
     revisions: dict[int, list[RevisionInfo]] = defaultdict(list)
     for indicator_id, *fields in (
-        TargetRevision.objects.filter(indicator__project_id__in=project_ids)
+        TargetRevision.objects.filter(indicator_id__in=indicator_ids)
         .order_by("revised_on", "pk")
         .values_list("indicator_id", "previous_value", "new_value", "revised_on", "reason")
     ):
         revisions[indicator_id].append(RevisionInfo(*fields))
+    reports = {
+        (row[1], row[2]): _ReportRow(*row)
+        for row in ProgressReport.objects.filter(project_id__in=project_ids)
+        .order_by()
+        .values_list(*_REPORT_FIELDS)
+    }
+    period_of_report = {report.pk: period_id for (_, period_id), report in reports.items()}
     loaded = _Loaded(
         partners={pk: tuple(names) for pk, names in partners.items()},
         indicators=indicators,
         revisions={pk: tuple(items) for pk, items in revisions.items()},
-        reports={
-            (row[1], row[2]): _ReportRow(*row)
-            for row in ProgressReport.objects.filter(project_id__in=project_ids)
-            .order_by()
-            .values_list(*_REPORT_FIELDS)
-        },
+        reports=reports,
         values={
-            (indicator_id, period_id): (value, note)
-            for indicator_id, period_id, value, note in IndicatorValue.objects.filter(
-                report__project_id__in=project_ids
+            (indicator_id, period_of_report[report_id]): (value, note)
+            for indicator_id, report_id, value, note in IndicatorValue.objects.filter(
+                report_id__in=list(period_of_report)
             )
             .order_by()
-            .values_list("indicator_id", "report__period_id", "value", "note")
+            .values_list("indicator_id", "report_id", "value", "note")
         },
         planned={
             (indicator_id, period_id): value
             for indicator_id, period_id, value in PlannedValue.objects.filter(
-                indicator__project_id__in=project_ids
+                indicator_id__in=indicator_ids
             )
             .order_by()
             .values_list("indicator_id", "period_id", "value")
