@@ -22,13 +22,22 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.template import loader
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from programmes.models import Pillar, Programme, ProgressReport, Project, ReportingPeriod
+from programmes.models import (
+    FundingLine,
+    FundingSource,
+    Organisation,
+    Pillar,
+    Programme,
+    ProgressReport,
+    Project,
+    ReportingPeriod,
+)
 from reports import agenda_overview, programme_monitor, project_report
 from reports.common import AUTHOR, ReportKind
 from reports.pdf import PDF_STATIC_URL, render_pdf
@@ -139,12 +148,14 @@ def _scope_aggregate(model, path: str, expression) -> Subquery:
 
 
 def data_fingerprint(programme_pk: int) -> str:
-    """A digest of everything a report of this programme shows. Two queries.
+    """A digest of everything a report of this programme shows. Four queries.
 
     Every write to reported data leaves a history row (django-simple-history), so the
     newest history id per table changes with every change, deletion included; the report
     versions, counts and latest update catch writes made without history (bulk loads).
-    Pillars have no history: the second query reads their few rows whole.
+    Pillars, organisations and funding sources have no history: the other queries read the
+    few rows the programme's reports show whole, so a renamed partner or funding source
+    can never serve a stale PDF.
     """
     history = {
         name.lower(): Coalesce(_latest_change(name, path), Value(0))
@@ -171,7 +182,31 @@ def data_fingerprint(programme_pk: int) -> str:
         .order_by("pk")
         .values_list("pk", "name", "order", "description")
     )
-    digest = hashlib.sha256(repr((sorted((row or {}).items()), pillars)).encode())
+    projects = Project.objects.filter(programme_id=programme_pk)
+    organisations = list(
+        Organisation.objects.filter(
+            Q(pk__in=projects.values("owner_id"))
+            | Q(
+                pk__in=Project.partners.through.objects.filter(
+                    project__programme_id=programme_pk
+                ).values("organisation_id")
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", "name", "kind")
+    )
+    sources = list(
+        FundingSource.objects.filter(
+            pk__in=FundingLine.objects.filter(report__project__programme_id=programme_pk).values(
+                "source_id"
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", "name", "kind", "order")
+    )
+    digest = hashlib.sha256(
+        repr((sorted((row or {}).items()), pillars, organisations, sources)).encode()
+    )
     return digest.hexdigest()[:32]
 
 

@@ -67,6 +67,8 @@ def test_a_changed_value_yields_a_new_pdf(zeeland, renders):
         "deleted_activity",
         "new_pillar_name",
         "programme_threshold",
+        "renamed_funding_source",
+        "renamed_partner",
     ],
 )
 def test_every_kind_of_change_changes_the_fingerprint(zeeland, change):
@@ -92,6 +94,16 @@ def test_every_kind_of_change_changes_the_fingerprint(zeeland, change):
     elif change == "programme_threshold":
         programme.green_threshold = Decimal("0.95")
         programme.save()
+    elif change == "renamed_funding_source":
+        source = report.funding_lines.first().source
+        source.name = "Regio Deal (hernoemd)"
+        source.save()
+    elif change == "renamed_partner":
+        organisation = factories.OrganisationFactory(name="Partner")
+        report.project.partners.add(organisation)
+        before = service.data_fingerprint(programme.pk)
+        organisation.name = "Partner (hernoemd)"
+        organisation.save()
 
     assert service.data_fingerprint(programme.pk) != before
 
@@ -107,8 +119,10 @@ def test_a_change_in_another_programme_keeps_the_cached_pdf(zeeland, gooi, rende
     assert len(renders) == 1
 
 
-def test_the_fingerprint_takes_two_queries(zeeland):
+def test_the_fingerprint_takes_four_queries(zeeland):
+    # The newest history row per table and the report aggregates (1), the pillars (1), the
+    # organisations the projects name (1), the funding sources the reports use (1).
     with CaptureQueriesContext(connection) as captured:
         service.data_fingerprint(zeeland.programme_id)
 
-    assert len(captured) == 2
+    assert len(captured) == 4
