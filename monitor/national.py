@@ -199,8 +199,8 @@ def national_overview(
     at = statuses.filter(peildatum=chosen).annotate(
         late=ExpressionWrapper(Q(deadline__lt=today), output_field=BooleanField())
     )
-    by_region = {
-        values.pop("region_id"): values
+    by_region: dict[int, dict] = {
+        values["region_id"]: dict(values)
         for values in at.values("region_id").annotate(**_aggregates())
     }
     # Query 4: every region the user sees; one without projects at this peildatum gets an
@@ -221,5 +221,7 @@ def _summed(values) -> dict:
     total: dict = {}
     for row in values:
         for name, value in row.items():
+            if name == "region_id":
+                continue
             total[name] = (total.get(name) or 0) + (value or 0)
     return total

@@ -100,12 +100,12 @@ def _build_projects(projects, contexts: dict[int, _Context]) -> list[ProjectStat
     # projects: at national size the join made PostgreSQL scan every indicator value in the
     # country (250,940 rows, 195 ms) to return a programme's few thousand (5 ms by id).
     revisions: dict[int, list[RevisionInfo]] = defaultdict(list)
-    for indicator_id, *fields in (
+    for indicator_id, previous, new, revised_on, reason in (
         TargetRevision.objects.filter(indicator_id__in=indicator_ids)
         .order_by("revised_on", "pk")
         .values_list("indicator_id", "previous_value", "new_value", "revised_on", "reason")
     ):
-        revisions[indicator_id].append(RevisionInfo(*fields))
+        revisions[indicator_id].append(RevisionInfo(previous, new, revised_on, reason))
     reports = {
         (row[1], row[2]): _ReportRow(*row)
         for row in ProgressReport.objects.filter(project_id__in=project_ids)
@@ -182,7 +182,7 @@ def _build_projects(projects, contexts: dict[int, _Context]) -> list[ProjectStat
     result = []
     for project in project_list:
         report = selected_reports[project.pk]
-        report_pk = report.pk if report else None
+        report_pk = report.pk if report else 0  # 0: no report, so no rows
         result.append(
             _project_status(
                 project,
@@ -576,6 +576,8 @@ def _project_status(
 
 def _highlight(project: ProjectStatus) -> Highlight:
     report = project.report
+    if report is None:  # callers pass projects with a highlighted report only
+        raise ValueError("A highlight needs a report.")
     return Highlight(
         project_pk=project.pk,
         project_code=project.code,
@@ -626,7 +628,8 @@ def _programme_budget(
     by_year: dict[int, list[BudgetLineRow]] = defaultdict(list)
     for project in projects:
         for row in project.budget_lines:
-            by_year[row.year].append(row)
+            if row.year is not None:  # year lines only, never a total
+                by_year[row.year].append(row)
     if not by_year or selected is None:
         return None, ()
     rows = tuple(

@@ -10,7 +10,16 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from programmes import status
-from programmes.status import BudgetStatus, BudgetYear, IndicatorStatus, Light, Thresholds
+from programmes.status import (
+    BudgetStatus,
+    BudgetYear,
+    CostTotals,
+    FundingTotals,
+    IndicatorStatus,
+    Light,
+    StatedTotal,
+    Thresholds,
+)
 
 ZERO = Decimal("0")
 
@@ -214,9 +223,9 @@ class ProjectStatus:
     explanation_required: bool
     budget: BudgetStatus | None
     budget_lines: tuple[BudgetLineRow, ...]
-    budget_total: status.CostTotals | None  # column sums, naming the lines they leave out
+    budget_total: CostTotals | None  # column sums, naming the lines they leave out
     funding_lines: tuple[FundingLineRow, ...]
-    funding_total: status.FundingTotals | None
+    funding_total: FundingTotals | None
     activities: tuple[ActivityRow, ...]
     planning_changes: tuple[PlanningChangeRow, ...]
     history: tuple[PeriodStatus, ...]  # one per matrix period, oldest first
@@ -233,13 +242,13 @@ class ProjectStatus:
         return self.plan_total if self.plan_lines else self.estimated_cost
 
     @property
-    def stated_cost(self) -> status.StatedTotal | None:
+    def stated_cost(self) -> StatedTotal | None:
         """The report's stated total spending beside the computed one (realisation and
         forecast), with the difference."""
         return _stated(self.report, "stated_cost_total", self.budget_total, "expected")
 
     @property
-    def stated_income(self) -> status.StatedTotal | None:
+    def stated_income(self) -> StatedTotal | None:
         """The report's stated total of the income table's "Begroot" column, with the
         difference from the computed one."""
         return _stated(self.report, "stated_income_total", self.funding_total, "budgeted")
@@ -379,7 +388,7 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
 
 
 def _budget_years(rows: Iterable[BudgetLineRow]) -> list[BudgetYear]:
-    return [BudgetYear(r.year, r.budget, r.spent, r.forecast) for r in rows]
+    return [BudgetYear(r.year, r.budget, r.spent, r.forecast) for r in rows if r.year is not None]
 
 
 def _stated(report, field_name: str, totals, column: str) -> status.StatedTotal | None:
