@@ -347,24 +347,13 @@ def return_report(*, report: ProgressReport, user, reason: str) -> ProgressRepor
     if report.state != ProgressReport.State.SUBMITTED:
         raise WrongState(_("Alleen een ingediende rapportage kan worden teruggestuurd."))
     reason = required_reason(reason, _("Schrijf erbij waarom u de rapportage terugstuurt."))
-    report.state = ProgressReport.State.RETURNED
-    report.return_reason = reason
-    report.reviewed_at = timezone.now()
-    report.reviewed_by = user
-    _save_report(
+    return _send_back(
         report,
         user,
-        _("Teruggestuurd: %(reason)s") % {"reason": reason},
-        ["state", "return_reason", "reviewed_at", "reviewed_by"],
-    )
-    notify_after_commit(
-        report=report,
-        recipients=report.project.coordinators.all(),
-        template="emails/report_returned",
-        actor=user,
         reason=reason,
+        history=_("Teruggestuurd: %(reason)s") % {"reason": reason},
+        also={"reviewed_at": timezone.now(), "reviewed_by": user},
     )
-    return report
 
 
 @transaction.atomic
@@ -375,14 +364,22 @@ def reopen_report(*, report: ProgressReport, user, reason: str) -> ProgressRepor
     if report.state != ProgressReport.State.APPROVED:
         raise WrongState(_("Alleen een goedgekeurde rapportage kan worden heropend."))
     reason = required_reason(reason, _("Schrijf erbij waarom u de rapportage heropent."))
+    return _send_back(
+        report, user, reason=reason, history=_("Heropend: %(reason)s") % {"reason": reason}
+    )
+
+
+def _send_back(
+    report: ProgressReport, user, *, reason: str, history: str, also: dict | None = None
+) -> ProgressReport:
+    """Back to the coordinators as teruggestuurd with the reason (returned or reopened), and
+    tell them once the transaction has committed."""
+    also = also or {}
     report.state = ProgressReport.State.RETURNED
     report.return_reason = reason
-    _save_report(
-        report,
-        user,
-        _("Heropend: %(reason)s") % {"reason": reason},
-        ["state", "return_reason"],
-    )
+    for name, value in also.items():
+        setattr(report, name, value)
+    _save_report(report, user, history, ["state", "return_reason", *also])
     notify_after_commit(
         report=report,
         recipients=report.project.coordinators.all(),
