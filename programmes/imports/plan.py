@@ -272,6 +272,19 @@ def plan_import(
             )
         return None, True
 
+    def accept(sheet, row, problems, project, existing, target, changed, new) -> None:
+        """A row's problems become issues; a clean row is planned as an update of the
+        existing row or an insert into the project's report."""
+        for column, message in problems:
+            issues.append(ImportIssue(message, sheet=sheet, row=row, column=column))
+        if problems:
+            return
+        report_for(project)
+        if existing:
+            changed.append(existing)
+        else:
+            new.append((project.pk, target))
+
     def unknown_project(sheet: str, row: int, code: str) -> None:
         issues.append(
             ImportIssue(
@@ -360,15 +373,16 @@ def plan_import(
         )
         if lower:
             problems.append((COL_NOTE, lower))
-        for column, message in problems:
-            issues.append(ImportIssue(message, sheet=SHEET_INDICATORS, row=item.row, column=column))
-        if problems:
-            continue
-        report_for(project)
-        if existing:
-            writes.changed_values.append(existing)
-        else:
-            writes.new_values.append((project.pk, target))
+        accept(
+            SHEET_INDICATORS,
+            item.row,
+            problems,
+            project,
+            existing,
+            target,
+            writes.changed_values,
+            writes.new_values,
+        )
 
     for item in parsed.budget:
         project = projects.get(item.project_code)
@@ -426,15 +440,16 @@ def plan_import(
         outside = services.year_problem(project, item.year)
         if outside:
             problems.append((COL_YEAR, outside))
-        for column, message in problems:
-            issues.append(ImportIssue(message, sheet=SHEET_BUDGET, row=item.row, column=column))
-        if problems:
-            continue
-        report_for(project)
-        if existing:
-            writes.changed_budget.append(existing)
-        else:
-            writes.new_budget.append((project.pk, target))
+        accept(
+            SHEET_BUDGET,
+            item.row,
+            problems,
+            project,
+            existing,
+            target,
+            writes.changed_budget,
+            writes.new_budget,
+        )
 
     if issues:
         raise ImportRefused(issues)
