@@ -172,3 +172,52 @@ def test_any_sequence_of_writes_leaves_the_stored_status_true(world, writes):
         except services.ReportingError:
             pass  # a write the workflow refuses changes nothing
         assert_true_to_the_source()
+
+
+def test_an_import_and_an_admin_edit_keep_the_stored_status_true(world, client):
+    import io
+
+    import openpyxl
+
+    from programmes import imports
+
+    book = openpyxl.Workbook()
+    book.active.title = "Indicatoren"
+    book.active.append(["Projectcode", "Indicator", "Realisatie", "Toelichting"])
+    for indicator in world.indicators:
+        book.active.append([world.project.code, indicator.name, 30, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    imports.apply_import(
+        parsed=imports.read_workbook(buffer.getvalue(), filename="x.xlsx"),
+        programme=world.programme,
+        period=world.period,
+        user=world.manager,
+    )
+    assert stored(world).computed_light == "red"  # 30 of the 62 expected: 48 %
+    assert_true_to_the_source()
+
+    # The admin: a change saved there (here a stricter green threshold on the programme)
+    # refreshes the programme's stored status when the admin saves its related rows.
+    # (A lower green threshold: 48 % is then green.)
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    programme = world.programme
+    programme.green_threshold = Decimal("0.40")
+    programme.amber_threshold = Decimal("0.30")
+    programme.save()
+    with pytest.raises(AssertionError):
+        assert_true_to_the_source()  # stale until the admin's save completes
+
+    class SavedForm:
+        instance = programme
+
+        def save_m2m(self):
+            pass
+
+    request = RequestFactory().post("/beheer/")
+    request.user = world.admin
+    admin.site._registry[Programme].save_related(request, SavedForm(), [], True)
+    assert_true_to_the_source()
+    assert stored(world).computed_light == "green"
