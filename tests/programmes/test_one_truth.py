@@ -11,7 +11,8 @@ from programmes import report_data
 from programmes.demo import load_demo
 from programmes.models import ProgressReport
 from programmes.overview import programme_overview, project_overview
-from reports import excel
+from reports import excel, service
+from reports.common import ReportKind
 
 
 @pytest.fixture
@@ -37,6 +38,37 @@ def test_every_demo_report_shows_the_same_lights_on_the_report_page_and_the_dash
             board = (row.status.light, row.target, row.expected, row.actual)
             if page != board:
                 differences.append((where, line.indicator.name, page, board))
+    assert differences == []
+
+
+def test_every_demo_report_shows_the_same_in_the_project_pdf_and_the_export(demo):
+    """The project PDF (its data and its HTML, as WeasyPrint gets it) and the programme
+    export at the same peildatum carry the report page's lights, realisation and totals."""
+    reports = ProgressReport.objects.select_related("project__programme", "period")
+    exports = {}
+    differences = []
+    for report in reports:
+        context = report_data.load_report_context(report)
+        html, pdf = service.report_html(
+            ReportKind.PROJECT, scope_pk=report.project_id, period_pk=report.period_id
+        )
+        where = f"{report.project.title} @ {report.period.label}"
+        if pdf.project.computed_light != context.computed_light:
+            differences.append((where, "pdf", pdf.project.computed_light))
+        if f"light-{context.computed_light.value}" not in html:
+            differences.append((where, "pdf html lacks", context.computed_light))
+        lines = {line.row.pk: line.row for line in pdf.indicators}
+        for line in context.lines:
+            row = lines[line.indicator.pk]
+            if (row.status.light, row.actual, row.target) != (line.light, line.value, line.target):
+                differences.append((where, "pdf", line.indicator.name))
+        key = (report.project.programme_id, report.period_id)
+        if key not in exports:
+            overview = programme_overview(programme=report.project.programme, period=report.period)
+            exports[key] = excel.export_tables([overview])[0]
+        row = next(row for row in exports[key].rows if report.project.title in row)
+        if str(context.computed_light.label) not in row:
+            differences.append((where, "export", context.computed_light))
     assert differences == []
 
 
