@@ -153,7 +153,8 @@ class ManagedProgrammesAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
         services.refresh_status(programme_ids=[programme_pk])
 
     def delete_queryset(self, request, queryset):
-        programme_pks = {self._programme_pk(obj) for obj in queryset}
+        # One query, not one per row: the programme ids along `programme_path`.
+        programme_pks = set(queryset.values_list(self.programme_path or "pk", flat=True))
         super().delete_queryset(request, queryset)
         services.refresh_status(programme_ids=programme_pks)
 
