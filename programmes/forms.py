@@ -168,6 +168,11 @@ class ActivityForm(forms.Form):
     year = forms.IntegerField(label=_("Jaar"), required=False, min_value=1990, max_value=2100)
     activity = NarrativeField(label=_("Geplande activiteit"), rows=3)
     progress = NarrativeField(label=_("Voortgang"), rows=4)
+    is_delayed = forms.BooleanField(
+        label=_("Vertraagd"),
+        required=False,
+        help_text=_("Aanvinken als deze activiteit achterloopt op de planning."),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -189,6 +194,7 @@ class BaseActivityFormSet(forms.BaseFormSet):
                     year=data.get("year"),
                     activity=data["activity"],
                     progress=data.get("progress", ""),
+                    is_delayed=bool(data.get("is_delayed")),
                 )
             )
         return tuple(rows)
@@ -267,7 +273,13 @@ class ReportFormBundle:
         initial["version"] = report.version
         self.report = ReportForm(data, initial=initial)
         activities = [
-            {"id": row.pk, "year": row.year, "activity": row.activity, "progress": row.progress}
+            {
+                "id": row.pk,
+                "year": row.year,
+                "activity": row.activity,
+                "progress": row.progress,
+                "is_delayed": row.is_delayed,
+            }
             for row in report.activities.all()
         ]
         if data is not None and extra_activity:

@@ -268,7 +268,7 @@ class Project(models.Model):
         RUNNING = "running", _("lopend")
         COMPLETED = "completed", _("afgerond")
         STOPPED = "stopped", _("gestopt")
-        ON_HOLD = "on_hold", _("on hold")
+        ON_HOLD = "on_hold", _("gepauzeerd")
 
     ACTIVE_STATUSES = (Status.PLANNED, Status.RUNNING)
 
@@ -565,6 +565,12 @@ class ProgressReport(models.Model):
         _("highlight"), max_length=10, choices=Highlight.choices, default="", blank=True
     )
     highlight_text = models.CharField(_("highlight-tekst"), max_length=300, blank=True)
+    # The place of the highlight among the region's highlights of the peildatum, as the
+    # source lists them (the region monitor prints them in this order; empty: after the
+    # numbered ones, in project order).
+    highlight_order = models.PositiveSmallIntegerField(
+        _("volgorde highlight"), null=True, blank=True
+    )
     is_demo_data = models.BooleanField(
         _("demodata"),
         default=False,
@@ -628,6 +634,11 @@ class ActivityProgress(models.Model):
     year = models.PositiveSmallIntegerField(_("jaar"), null=True, blank=True)
     activity = models.TextField(_("geplande activiteit"))
     progress = models.TextField(_("voortgang"), blank=True)
+    # The report's third column ("Voortgangsindicatoren per peildatum (cumulatief)").
+    progress_indicators = models.TextField(_("voortgangsindicatoren"), blank=True)
+    # Set by the coordinator: the activity runs behind its planning. An agenda item whose
+    # latest report marks an activity as delayed is "vertraagd" in the evaluation.
+    is_delayed = models.BooleanField(_("vertraagd"), default=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -311,6 +311,59 @@ def project_light(indicator_lights: Iterable[Light | str]) -> Light:
     return worst_light(indicator_lights)
 
 
+class GreyReason(TextChoices):
+    """Why a light is grey, in the word a printed report puts beside it."""
+
+    NO_VALUE = "no_value", _("geen waarde")
+    NO_EXPECTATION = "no_expectation", _("nog geen verwachting")
+
+
+def grey_reason(statuses: Iterable[IndicatorStatus]) -> GreyReason | None:
+    """Why the light computed from these indicator statuses is grey, or None when it is not.
+
+    "nog geen verwachting": a value is known but there is nothing to hold it against yet
+    (before the first planned value, or an expectation equal to the baseline); "geen
+    waarde": no indicator has a value for the peildatum, or the project has no indicator.
+    """
+    statuses = list(statuses)
+    if project_light(s.light for s in statuses) != Light.GREY:
+        return None
+    if any(s.actual is not None for s in statuses):
+        return GreyReason.NO_EXPECTATION
+    return GreyReason.NO_VALUE
+
+
+class EvaluationStatus(TextChoices):
+    """The state of an agenda item in an evaluation, as the Zuid-Kennemerland evaluation
+    names them: the project's phase, with "vertraagd" for a running item whose latest
+    report marks an activity as delayed."""
+
+    NOT_STARTED = "not_started", _("niet gestart")
+    RUNNING = "running", _("lopend")
+    DELAYED = "delayed", _("vertraagd")
+    PAUSED = "paused", _("gepauzeerd")
+    COMPLETED = "completed", _("afgerond")
+    STOPPED = "stopped", _("gestopt")
+
+
+_EVALUATION_BY_PHASE = {
+    "planned": EvaluationStatus.NOT_STARTED,
+    "running": EvaluationStatus.RUNNING,
+    "on_hold": EvaluationStatus.PAUSED,
+    "completed": EvaluationStatus.COMPLETED,
+    "stopped": EvaluationStatus.STOPPED,
+}
+
+
+def evaluation_status(*, phase: str, is_delayed: bool) -> EvaluationStatus:
+    """An agenda item's evaluation state from its phase (Project.Status value) and whether
+    its latest report marks an activity as delayed (only a running item can be delayed)."""
+    status = _EVALUATION_BY_PHASE[phase]
+    if status == EvaluationStatus.RUNNING and is_delayed:
+        return EvaluationStatus.DELAYED
+    return status
+
+
 def lights_differ(*, reported: Light | str | None, computed: Light | str) -> bool:
     """True when a reported light disagrees with a computed one that is not grey."""
     if not reported or Light(computed) == Light.GREY:

@@ -14,8 +14,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from programmes.models import Programme, Project, ReportingPeriod
+from programmes.models import Programme, ReportingPeriod
 from programmes.overview import (
     PeriodInfo,
     ProgrammeOverview,
@@ -23,8 +24,10 @@ from programmes.overview import (
     period_info,
     programme_overview,
 )
+from programmes.status import EvaluationStatus
 from reports.common import ReportKind, report_filename, row_fits
 from reports.ordering import in_agenda_order
+from reports.provenance import Provenance, provenance
 
 TEMPLATE = "reports/agenda_overview.html"
 
@@ -43,6 +46,52 @@ class AgendaSection:
 
 
 @dataclass(frozen=True)
+class AgendaColumn:
+    key: str  # "action", "intended_result", ... (the template picks the cell by it)
+    label: str
+    width: int  # per cent of the table, the Titel column included
+
+
+# The columns after "Titel", with their share of the width when all are present.
+_COLUMNS = (
+    ("action", _lazy("Actie"), 13),
+    ("intended_result", _lazy("Beoogd resultaat"), 14),
+    ("achieved_result", _lazy("Behaald resultaat"), 22),
+    ("follow_up", _lazy("Vervolg / borging"), 14),
+    ("partners", _lazy("Betrokken partijen"), 11),
+    ("public_funds", _lazy("Inzet regionale publieke middelen"), 14),
+)
+TITLE_WIDTH = 12
+
+
+def _has_text(project: ProjectStatus, key: str) -> bool:
+    if key == "partners":
+        return bool(project.owner or project.partners)
+    if key == "achieved_result":
+        return bool(project.achieved_result or (project.report and project.report.summary))
+    if key == "public_funds":
+        return bool(project.public_funds or project.extra_info)
+    return bool(getattr(project, key))
+
+
+def agenda_columns(projects) -> tuple[AgendaColumn, ...]:
+    """The columns that hold text in at least one row, widened to fill the page: a plan
+    without results (Gorinchem, Zuid-Limburg) gets no column of dashes, and its
+    description columns the room."""
+    present = [c for c in _COLUMNS if any(_has_text(p, c[0]) for p in projects)]
+    if not present:
+        return ()
+    room = 100 - TITLE_WIDTH
+    total = sum(width for _key, _label, width in present)
+    widths = [width * room // total for _key, _label, width in present]
+    widths[-1] += room - sum(widths)
+    return tuple(
+        AgendaColumn(key=key, label=str(label), width=w)
+        for (key, label, _width), w in zip(present, widths, strict=True)
+    )
+
+
+@dataclass(frozen=True)
 class PhaseCount:
     label: str  # "lopend", "afgerond", "gestopt", ...
     count: int
@@ -58,11 +107,15 @@ class AgendaOverviewData:
     project_count: int
     phase_counts: tuple[PhaseCount, ...]
     keep_together: frozenset[int]  # project pks whose row is short enough to keep whole
+    columns: tuple[AgendaColumn, ...]  # the columns with text in at least one row
+    title_width: int
+    provenance: Provenance
     filename: str
 
 
 def build(*, programme: Programme, period: ReportingPeriod) -> AgendaOverviewData:
-    overview = programme_overview(programme=programme, period=period)
+    # periods=(): no lights matrix, which the overview never prints.
+    overview = programme_overview(programme=programme, period=period, periods=())
     period_data = overview.period or period_info(period)
     info = overview.programme
     # Every project under its own pillar, in the pillar's order: the overview keeps the
@@ -80,7 +133,7 @@ def build(*, programme: Programme, period: ReportingPeriod) -> AgendaOverviewDat
         sections.append((None, _("Overige projecten"), in_agenda_order(leftovers)))
     # A programme without pillars has one section of everything: no number, no "Overige".
     without_pillars = all(pk is None for pk, _name, _projects in sections)
-    phases = Counter(p.status for p in overview.projects)
+    phases = Counter(p.evaluation_status for p in overview.projects)
     return AgendaOverviewData(
         kind=ReportKind.AGENDA,
         title=_("Agenda-overzicht %(programme)s") % {"programme": info.name},
@@ -97,12 +150,15 @@ def build(*, programme: Programme, period: ReportingPeriod) -> AgendaOverviewDat
         project_count=len(overview.projects),
         phase_counts=tuple(
             PhaseCount(str(label), phases[value])
-            for value, label in Project.Status.choices
+            for value, label in EvaluationStatus.choices
             if phases[value]
         ),
         keep_together=frozenset(
             p.pk for p in overview.projects if row_fits(_row_cells(p), max_lines=KEEP_LINES)
         ),
+        columns=agenda_columns(overview.projects),
+        title_width=TITLE_WIDTH,
+        provenance=provenance([overview]),
         filename=report_filename(
             ReportKind.AGENDA,
             region_code=info.region_code,

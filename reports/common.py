@@ -22,6 +22,7 @@ class ReportKind(TextChoices):
     PROJECT = "voortgangsrapportage", _("Voortgangsrapportage project")
     MONITOR = "programmamonitor", _("Programmamonitor")
     AGENDA = "agenda-overzicht", _("Agenda-overzicht per pijler")
+    REGION = "regiomonitor", _("Regiomonitor (alle programma's)")
 
 
 def short_slug(text: str, max_length: int = 40) -> str:

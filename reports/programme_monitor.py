@@ -29,6 +29,7 @@ from programmes.status import Light
 from reports.charts import ProgressBar, progress_bar
 from reports.common import ReportKind, report_filename, row_fits
 from reports.ordering import in_agenda_order, pillar_ranks, section_name
+from reports.provenance import Provenance, provenance
 
 TEMPLATE = "reports/programme_monitor.html"
 
@@ -68,11 +69,14 @@ class ProgrammeMonitorData:
     computed_counts: tuple[LightCount, ...]
     keep_together: frozenset[int]  # project pks whose row is short enough to keep whole
     report_count: int  # projects with a progress report for the peildatum
+    provenance: Provenance  # sources, generated figures, approval date of the newest report
     filename: str
 
 
 def build(*, programme: Programme, period: ReportingPeriod) -> ProgrammeMonitorData:
-    overview = programme_overview(programme=programme, period=period)
+    # periods=(): no lights matrix, which the monitor never prints (a tenth of the work at
+    # ten periods, see docs/reports.md "Speed").
+    overview = programme_overview(programme=programme, period=period, periods=())
     period_data = overview.period or period_info(period)
     info = overview.programme
     groups = [group for group in overview.pillars if group.projects]
@@ -109,6 +113,7 @@ def build(*, programme: Programme, period: ReportingPeriod) -> ProgrammeMonitorD
             p.pk for p in overview.projects if row_fits(_row_cells(p), max_lines=KEEP_LINES)
         ),
         report_count=sum(1 for p in overview.projects if p.report),
+        provenance=provenance([overview]),
         filename=report_filename(
             ReportKind.MONITOR,
             region_code=info.region_code,

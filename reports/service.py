@@ -36,9 +36,10 @@ from programmes.models import (
     Programme,
     ProgressReport,
     Project,
+    Region,
     ReportingPeriod,
 )
-from reports import agenda_overview, programme_monitor, project_report
+from reports import agenda_overview, programme_monitor, project_report, region_monitor
 from reports.common import AUTHOR, ReportKind
 from reports.pdf import PDF_STATIC_URL, render_pdf
 
@@ -243,5 +244,68 @@ def report_for_download(
     if cached is not None:
         return cached
     result = render_report(kind, scope_pk=scope_pk, period_pk=period_pk)
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+# --- The region monitor: every programme of a region at one peildatum -------------------
+
+
+def render_region_monitor(
+    *, region_pk: int, peildatum, programme_pks: list[int] | tuple[int, ...]
+) -> ReportFile:
+    """The region monitor of these programmes of the region at `peildatum`. Pure, like
+    `render_report`: no request, no user; the caller chooses the programmes."""
+    region = Region.objects.get(pk=region_pk)
+    programmes = list(
+        Programme.objects.filter(region=region, pk__in=programme_pks)
+        .select_related("region")
+        .order_by("start_date", "name")
+    )
+    with translation.override(REPORT_LANGUAGE):
+        data = region_monitor.build(region=region, peildatum=peildatum, programmes=programmes)
+        html = render_to_string(
+            region_monitor.TEMPLATE,
+            {"report": data, "static_url": PDF_STATIC_URL, "author": AUTHOR},
+        )
+    return ReportFile(kind=ReportKind.REGION, filename=data.filename, pdf=render_pdf(html).pdf)
+
+
+def region_programmes(*, region: Region, peildatum, user) -> list[Programme]:
+    """The programmes of `region` that `user` may see and that have a period at
+    `peildatum` (what a region monitor for this reader holds)."""
+    from programmes import permissions
+
+    visible = permissions.visible_programmes(user).filter(
+        region=region, periods__peildatum=peildatum
+    )
+    return list(visible.distinct().order_by("start_date", "name"))
+
+
+def region_monitor_pdf(*, region: Region, peildatum, user) -> ReportFile:
+    """The region monitor as `user` may read it: the programmes of `region` they see, at
+    `peildatum` (a date; a ReportingPeriod's peildatum is taken too), cached by the data of
+    every programme in it. Raises Programme.DoesNotExist when the user sees no programme
+    of the region with that peildatum.
+
+    For background jobs (a bundle of documents) as well as the download view; the only
+    function here that takes a user, to scope the programmes through programmes.permissions.
+    """
+    peildatum = getattr(peildatum, "peildatum", peildatum)
+    programmes = region_programmes(region=region, peildatum=peildatum, user=user)
+    if not programmes:
+        raise Programme.DoesNotExist("No visible programme of this region has that peildatum.")
+    pks = tuple(p.pk for p in programmes)
+    fingerprint = hashlib.sha256(
+        "|".join(f"{pk}:{data_fingerprint(pk)}" for pk in pks).encode()
+    ).hexdigest()[:32]
+    key = (
+        f"reports:pdf:{layout_version()}:{ReportKind.REGION}:{region.pk}:"
+        f"{peildatum.isoformat()}:{','.join(map(str, pks))}:{fingerprint}"
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = render_region_monitor(region_pk=region.pk, peildatum=peildatum, programme_pks=pks)
     cache.set(key, result, CACHE_SECONDS)
     return result

@@ -37,6 +37,11 @@ urlpatterns = [
         name="monitor",
     ),
     path(
+        "regiomonitor/<slug:region>/<isodate:peildatum>/",
+        views.region_monitor,
+        name="region",
+    ),
+    path(
         "agenda-overzicht/<slug:programme>/<isodate:peildatum>/",
         views.agenda_overview,
         name="agenda",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from programmes import permissions
-from programmes.models import ReportingPeriod
+from programmes.models import Programme, ReportingPeriod
 from reports import selectors, service
 from reports.common import ReportKind
 
@@ -118,3 +118,19 @@ def programme_monitor(request, programme: str, peildatum: datetime.date):
 @require_GET
 def agenda_overview(request, programme: str, peildatum: datetime.date):
     return _programme_report(request, ReportKind.AGENDA, programme, peildatum)
+
+
+@login_required
+@require_GET
+def region_monitor(request, region: str, peildatum: datetime.date):
+    """Every programme of the region the user sees, at the peildatum, in one PDF."""
+    region_obj = permissions.visible_regions(request.user).filter(code=region).first()
+    if region_obj is None:
+        raise Http404
+    try:
+        report = service.region_monitor_pdf(
+            region=region_obj, peildatum=peildatum, user=request.user
+        )
+    except Programme.DoesNotExist:
+        raise Http404 from None
+    return _attachment(report)

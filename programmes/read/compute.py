@@ -169,7 +169,9 @@ def _build_projects(projects, contexts: dict[int, _Context]) -> list[ProjectStat
     activities = _group(
         ActivityProgress.objects.filter(report_id__in=report_ids)
         .order_by("order", "pk")
-        .values_list("report_id", "year", "activity", "progress"),
+        .values_list(
+            "report_id", "year", "activity", "progress", "progress_indicators", "is_delayed"
+        ),
         ActivityRow,
     )
     planning_changes = _group(
@@ -416,6 +418,7 @@ def _report_info(report: _ReportRow, loaded: _Loaded) -> ReportInfo:
         submitted_at=report.submitted_at,
         reviewed_at=report.reviewed_at,
         updated_at=report.updated_at,
+        highlight_order=report.highlight_order,
     )
 
 
@@ -586,6 +589,7 @@ def _highlight(project: ProjectStatus) -> Highlight:
         text=report.highlight_text or report.summary,
         state=report.state,
         state_label=report.state_label,
+        order=report.highlight_order,
     )
 
 

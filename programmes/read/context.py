@@ -102,6 +102,7 @@ class _ReportRow:
     submitted_at: datetime.datetime | None
     reviewed_at: datetime.datetime | None
     updated_at: datetime.datetime | None
+    highlight_order: int | None = None
 
     @property
     def is_approved(self) -> bool:

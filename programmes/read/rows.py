@@ -133,6 +133,7 @@ class ReportInfo:
     submitted_at: datetime.datetime | None
     reviewed_at: datetime.datetime | None
     updated_at: datetime.datetime | None
+    highlight_order: int | None = None  # its place among the region's highlights
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,8 @@ class ActivityRow:
     year: int | None
     activity: str
     progress: str
+    progress_indicators: str = ""  # the report's "voortgangsindicatoren" column
+    is_delayed: bool = False
 
 
 @dataclass(frozen=True)
@@ -258,6 +261,21 @@ class ProjectStatus:
         """The reported light where there is one, else the computed one (for counts)."""
         return self.reported_light or self.computed_light
 
+    @property
+    def grey_reason(self) -> status.GreyReason | None:
+        """Why the computed light is grey ("geen waarde", "nog geen verwachting"), or None."""
+        return status.grey_reason(i.status for i in self.indicators)
+
+    @property
+    def is_delayed(self) -> bool:
+        """The report marks at least one activity as delayed (vertraagd)."""
+        return any(a.is_delayed for a in self.activities)
+
+    @property
+    def evaluation_status(self) -> status.EvaluationStatus:
+        """The state in an evaluation: the phase, or "vertraagd" (status.evaluation_status)."""
+        return status.evaluation_status(phase=self.status, is_delayed=self.is_delayed)
+
 
 @dataclass(frozen=True)
 class PillarGroup:
@@ -292,6 +310,7 @@ class Highlight:
     text: str
     state: str
     state_label: str
+    order: int | None = None  # its place in the source's list (ProgressReport.highlight_order)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ class ActivityInput:
     progress: str = ""
     year: int | None = None
     pk: int | None = None  # an existing row of this report; None for a new one
+    is_delayed: bool = False  # the activity runs behind its planning (vertraagd)
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,7 @@ def save_draft(*, report: ProgressReport, user, data: ReportInput, version: int)
             "year": item.year,
             "activity": item.activity,
             "progress": item.progress,
+            "is_delayed": item.is_delayed,
         }
         row = activities.get(item.pk) if item.pk else None
         if row is None:

@@ -94,7 +94,11 @@ def sync_rows(
 
 _Prefilled = type[ActivityProgress | PlanningChange | BudgetLine | FundingLine]
 _PREFILLED: tuple[tuple[_Prefilled, str, tuple[str, ...]], ...] = (
-    (ActivityProgress, "report", ("order", "year", "activity", "progress")),
+    (
+        ActivityProgress,
+        "report",
+        ("order", "year", "activity", "progress", "progress_indicators", "is_delayed"),
+    ),
     (PlanningChange, "report", ("year", "original_description", "changed_description")),
     (BudgetLine, "report", ("year", "budget", "spent", "forecast")),
     (
