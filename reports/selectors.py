@@ -68,6 +68,11 @@ class RegionDownloads:
     name: str
     programmes: tuple[ProgrammeDownloads, ...]
 
+    @property
+    def peildatums(self) -> list[datetime.date]:
+        """The peildatums of any of its programmes, newest first: one region monitor each."""
+        return sorted({p.peildatum for prog in self.programmes for p in prog.periods}, reverse=True)
+
 
 @dataclass(frozen=True)
 class ProgrammeSummary:

@@ -5,6 +5,7 @@ Load with `{% load report_format %}`. Narratives are plain text; see reports.nar
 
 from django import template
 
+from programmes.status import Light
 from reports.narrative import narrative_html, plain_text
 
 register = template.Library()
@@ -20,3 +21,9 @@ def narrative(value):
 def plain(value):
     """A narrative as one line of text (escaped by the template)."""
     return plain_text(value)
+
+
+@register.inclusion_tag("reports/_light.html")
+def print_light(light, small=False):
+    """A light for a PDF: shape (a decorative background), word and colour."""
+    return {"light": Light(light) if light else None}
