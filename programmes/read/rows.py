@@ -14,7 +14,9 @@ from programmes.status import (
     BudgetStatus,
     BudgetYear,
     CostTotals,
+    EvaluationStatus,
     FundingTotals,
+    GreyReason,
     IndicatorStatus,
     Light,
     StatedTotal,
@@ -262,7 +264,7 @@ class ProjectStatus:
         return self.reported_light or self.computed_light
 
     @property
-    def grey_reason(self) -> status.GreyReason | None:
+    def grey_reason(self) -> GreyReason | None:
         """Why the computed light is grey ("geen waarde", "nog geen verwachting"), or None."""
         return status.grey_reason(i.status for i in self.indicators)
 
@@ -272,7 +274,7 @@ class ProjectStatus:
         return any(a.is_delayed for a in self.activities)
 
     @property
-    def evaluation_status(self) -> status.EvaluationStatus:
+    def evaluation_status(self) -> EvaluationStatus:
         """The state in an evaluation: the phase, or "vertraagd" (status.evaluation_status)."""
         return status.evaluation_status(phase=self.status, is_delayed=self.is_delayed)
 
