@@ -8,14 +8,17 @@ a refused action on a visible object answers 403 with a Dutch explanation.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes import overview, permissions, report_data, services, status
@@ -100,7 +103,32 @@ def _lights_url(report: ProgressReport) -> str:
     return reverse("reporting:indicator_lights", args=[report.pk])
 
 
+def _typed_values(report: ProgressReport, data) -> tuple[dict, dict]:
+    """The indicator values typed in a post, parsed the Dutch way: (values, errors) by
+    indicator pk. A value that is not a number counts as empty for the light."""
+    typed: dict[int, object] = {}
+    errors: dict[int, str] = {}
+    for indicator_pk in report.project.indicators.values_list("pk", flat=True):
+        name = f"ind-{indicator_pk}-value"
+        if name not in data:
+            continue
+        try:
+            typed[indicator_pk] = parse_decimal(data[name])
+        except AmountError as error:
+            errors[indicator_pk] = str(error)
+            typed[indicator_pk] = None
+    return typed, errors
+
+
+def _posted_bundle(report: ProgressReport, data, **kwargs) -> ReportFormBundle:
+    """The form bound to a post, its live lights computed from what is in the boxes."""
+    typed, _errors = _typed_values(report, data)
+    context = report_data.load_report_context(report, typed_values=typed)
+    return ReportFormBundle(context, data, lights_url=_lights_url(report), **kwargs)
+
+
 def _render_form(request, report, bundle, *, conflict=None, problems=None, status_code=200):
+    errors = bundle.error_items() if bundle.report.is_bound else []
     return render(
         request,
         "reporting/report_form.html",
@@ -110,11 +138,41 @@ def _render_form(request, report, bundle, *, conflict=None, problems=None, statu
             "context": bundle.context,
             "conflict": conflict,
             "problems": problems,
+            "errors": errors,
+            "storage_key": f"rapportage-{report.pk}",
         },
         status=status_code,
     )
 
 
+def unreadable_post_page(view):
+    """Answer a post the server cannot read (too large, too many fields) with a Dutch page
+    instead of a bare 400. Nothing was stored; the form's copy in the browser
+    (static/js/report_storage.js) offers to put back what was typed.
+
+    The CSRF check reads the post too, so it runs inside this wrapper (`csrf_protect`)
+    and the view is exempt from the middleware's check only in name: the same check runs."""
+
+    protected = csrf_protect(view)
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return protected(request, *args, **kwargs)
+        except (RequestDataTooBig, TooManyFieldsSent) as error:
+            request._mark_post_parse_error()
+            too_big = isinstance(error, RequestDataTooBig)
+            return render(
+                request,
+                "reporting/unreadable_post.html",
+                {"too_big": too_big, "form_url": request.path},
+                status=413 if too_big else 400,
+            )
+
+    return csrf_exempt(wrapper)
+
+
+@unreadable_post_page
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -129,31 +187,17 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, _("Deze rapportage kan nu niet worden gewijzigd."))
             return redirect("reporting:report_detail", pk=report.pk)
         return _refused(request, _("U kunt deze rapportage niet wijzigen."), report)
-    context = report_data.load_report_context(report)
     if request.method == "GET":
+        context = report_data.load_report_context(report)
         return _render_form(
             request, report, ReportFormBundle(context, lights_url=_lights_url(report))
         )
 
     action = request.POST.get("action", "save")
-    bundle = ReportFormBundle(
-        context,
-        request.POST,
-        extra_activity=action == "add_activity",
-        lights_url=_lights_url(report),
-    )
+    bundle = _posted_bundle(report, request.POST, extra_activity=action == "add_activity")
     if action == "add_activity":
         return _render_form(request, report, bundle)
     if not bundle.is_valid():
-        messages.error(
-            request,
-            ngettext(
-                "Er staat %(count)s fout in het formulier; uw invoer staat nog op het scherm.",
-                "Er staan %(count)s fouten in het formulier; uw invoer staat nog op het scherm.",
-                bundle.error_count,
-            )
-            % {"count": bundle.error_count},
-        )
         return _render_form(request, report, bundle)
     try:
         report = services.save_draft(
@@ -166,15 +210,13 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fresh = report_data.load_report(report.pk)
         data = request.POST.copy()
         data["version"] = str(fresh.version)
-        bundle = ReportFormBundle(
-            report_data.load_report_context(fresh), data, lights_url=_lights_url(fresh)
-        )
+        bundle = _posted_bundle(fresh, data)
         bundle.is_valid()
         return _render_form(request, fresh, bundle, conflict=conflict, status_code=409)
     except services.NotAllowed as error:
         return _refused(request, error.message, report)
     except services.ReportingError as error:
-        messages.error(request, error.message)
+        bundle.report.add_error(None, error.message)
         return _render_form(request, report, bundle)
 
     if action != "submit":
@@ -186,9 +228,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         report = report_data.load_report(report.pk)
         data = request.POST.copy()
         data["version"] = str(report.version)
-        bundle = ReportFormBundle(
-            report_data.load_report_context(report), data, lights_url=_lights_url(report)
-        )
+        bundle = _posted_bundle(report, data)
         bundle.is_valid()
         bundle.add_problems(incomplete.problems)
         messages.warning(
@@ -209,17 +249,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_lights(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the computed lights for the values being typed, without saving anything."""
     report = _visible_report(request, pk)
-    typed = {}
-    errors = {}
-    for line in report.project.indicators.all():
-        name = f"ind-{line.pk}-value"
-        if name not in request.POST:
-            continue
-        try:
-            typed[line.pk] = parse_decimal(request.POST[name])
-        except AmountError as error:
-            errors[line.pk] = str(error)
-            typed[line.pk] = None
+    typed, errors = _typed_values(report, request.POST)
     context = report_data.load_report_context(report, typed_values=typed)
     return render(
         request,
