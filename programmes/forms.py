@@ -405,6 +405,17 @@ class ReportFormBundle:
         )
 
     @property
+    def light_texts_filled(self) -> bool:
+        """Cause, consequences, recovery or explanation typed, stored or refused: open."""
+        names = ("light_cause", "light_consequences", "light_recovery", "light_explanation")
+        return any(self.report[name].value() or self.report.errors.get(name) for name in names)
+
+    @property
+    def highlight_filled(self) -> bool:
+        names = ("highlight", "highlight_text")
+        return any(self.report[name].value() or self.report.errors.get(name) for name in names)
+
+    @property
     def stated_totals_filled(self) -> bool:
         names = ("stated_cost_total", "stated_income_total", "stated_totals_note")
         return any(self.report[name].value() or self.report.errors.get(name) for name in names)

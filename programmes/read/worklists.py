@@ -82,7 +82,7 @@ class ToDo:
 
 
 def _project_order(project: Project) -> tuple:
-    pillar_order = project.pillar.order if project.pillar_id else -1
+    pillar_order = project.pillar.order if project.pillar is not None else -1
     return (pillar_order, project.number if project.number is not None else 10**6, project.title)
 
 

@@ -40,6 +40,7 @@ def test_a_refused_save_focuses_the_summary_whose_links_reach_each_field(form, a
     expect(light).to_contain_text("groen")
     before = light.inner_text()
     page.fill("#id_budget-2021-spent", "2.3000.000")
+    page.locator("summary", has_text="Geen highlight").click()
     page.fill("#id_highlight_text", "Zonder keuze positief of bijgesteld")
     page.click("button[value=save]")
 
@@ -97,6 +98,7 @@ def test_a_post_over_the_size_limit_keeps_what_was_typed(form, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000
     long_text = "Voortgang in de zorg. " * 2_000  # about 44 kB
     page.fill("#id_summary", long_text)
+    page.locator("summary", has_text="Oorzaak, gevolgen").click()
     page.fill("#id_light_cause", "Een korte oorzaak")
     page.click("button[value=save]")
     expect(page.locator("h1")).to_contain_text("Uw invoer kon niet worden gelezen")
@@ -133,3 +135,39 @@ def test_an_expired_session_keeps_what_was_typed(form, client, live_server):
     expect(page.locator(".alert-success")).to_contain_text("Concept opgeslagen")
     page.goto(url)
     expect(page.locator("#restore-offer")).to_be_hidden()
+
+
+def test_form_length_of_the_zeeland_report_at_1366_by_900(page, client, live_server):
+    """Measured for docs/reporting.md: the Zeeland project's form in a 1366×900 window."""
+    import datetime
+
+    from tests import worlds
+
+    zeeland = worlds.zeeland(
+        periods=[
+            worlds.period(datetime.date(2020, 1, 1)),
+            worlds.period(datetime.date(2020, 7, 1)),
+        ]
+    )
+    people = worlds.users_for(zeeland)
+    report = services.start_report(
+        project=zeeland.project,
+        period=zeeland.period_at(datetime.date(2020, 7, 1)),
+        user=people.coordinator,
+    )
+    log_in_as(page, client, live_server, people.coordinator)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(reverse("reporting:report_edit", args=[report.pk]))
+    height = page.evaluate("document.documentElement.scrollHeight")
+    print(f"Zeeland report form at 1366x900: {height} px")
+    assert height < 3_000
+
+
+def test_my_reports_on_a_phone_has_no_horizontal_scroll(page, client, live_server):
+    world = build_world()
+    log_in_as(page, client, live_server, world.coordinator)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(reverse("reporting:my_reports"))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    assert page.locator(".todo-card").count() == 1
