@@ -74,7 +74,7 @@ def test_finished_projects_are_not_listed_as_not_started(world):
     (cockpit,) = worklists.period_cockpit(programme=world.programme, today=LATE)
     assert [project.title for project in cockpit.finished] == ["Afgerond"]
     assert "Afgerond" not in [item.project.title for item in cockpit.items]
-    assert dict((state, count) for state, _label, count in cockpit.counts)["not_started"] == 1
+    assert {state: count for state, _label, count in cockpit.counts}["not_started"] == 1
 
 
 def test_the_cockpit_shows_counts_responsible_and_closing_date_and_person(client, world):
