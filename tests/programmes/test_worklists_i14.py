@@ -98,6 +98,7 @@ def test_the_cockpit_shows_counts_responsible_and_closing_date_and_person(client
 
 def test_an_empty_review_queue_says_so(client, world):
     client.force_login(world.manager)
-    assert "Er wacht niets op uw beoordeling." in client.get(
-        reverse("reporting:my_reports")
-    ).content.decode()
+    assert (
+        "Er wacht niets op uw beoordeling."
+        in client.get(reverse("reporting:my_reports")).content.decode()
+    )
