@@ -123,7 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard:home"
+LOGIN_REDIRECT_URL = "reporting:landing"
 LOGOUT_REDIRECT_URL = "login"
 
 # Repeated failed sign-ins: after AXES_FAILURE_LIMIT failures the account and address pair is
@@ -191,6 +191,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "arbeidsmarktmonitor@localhost")
 # The address of the site, for links in e-mails (no request there to build them from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The demo (DEMO_MODE or DEBUG without EMAIL_HOST) writes every mail as a file to
+# EMAIL_FILE_PATH (default: sent-mail/ in the checkout) so that it can be read.
+if not EMAIL_HOST and (DEMO_MODE or DEBUG):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
+# Automatic reminders (services.reminders.send_due_reminders): days before the deadline.
+REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "7"))
 
 CACHES = {
     "default": {

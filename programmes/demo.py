@@ -293,7 +293,13 @@ def create_demo_users() -> list[str]:
     User = get_user_model()
 
     def user(username: str, **flags) -> Any:
+        # An example.org address (reserved for examples, never delivered): the demo's mail
+        # goes to a folder (README, "E-mail in de demo"), so reminders and returns are seen.
+        flags.setdefault("email", f"{username}@example.org")
         obj, created = User.objects.get_or_create(username=username, defaults=flags)
+        if not obj.email:
+            obj.email = flags["email"]
+            obj.save(update_fields=["email"])
         if created or not obj.check_password(DEMO_PASSWORD):
             obj.set_password(DEMO_PASSWORD)
             obj.save()

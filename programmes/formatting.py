@@ -45,6 +45,17 @@ def nl_number(value: Decimal | int | float | None, decimals: int | None = None) 
     return sign + result
 
 
+def nl_amount(value: Decimal | int | float | None) -> str:
+    """An amount in euros without the sign, the canonical way: whole euros without decimals,
+    otherwise always two ("1.610.000", "1.610.000,50", never "1.610.000,5"); None -> "–".
+    The report form shows amounts this way, so that a refused save gives back what was
+    typed in the same form."""
+    if value is None or value == "":
+        return EMPTY
+    number = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    return nl_number(number, decimals=0 if number == number.to_integral_value() else 2)
+
+
 def euro(value: Decimal | int | float | None, cents: bool | None = None) -> str:
     """€ 1.610.000 for whole euros, € 1.610.000,50 otherwise; None -> "–".
 

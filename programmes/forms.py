@@ -8,6 +8,7 @@ save anything themselves and never decide about workflow or permissions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -45,6 +46,15 @@ class DutchDecimalInput(forms.TextInput):
         return super().format_value(value)
 
 
+class MoneyInput(DutchDecimalInput):
+    """A text box for an amount in euros: two decimals when it has cents ("1.610.000,50")."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal | int):
+            return formatting.nl_amount(value)
+        return super().format_value(value)
+
+
 class DutchDecimalField(forms.Field):
     """A number or amount typed as Dutch people type it: "1.610.000", "€ 1.610.000,50".
 
@@ -54,8 +64,10 @@ class DutchDecimalField(forms.Field):
 
     widget = DutchDecimalInput
 
-    def __init__(self, *, max_value: Decimal = MAX_AMOUNT, **kwargs):
+    def __init__(self, *, max_value: Decimal = MAX_AMOUNT, money: bool = False, **kwargs):
         kwargs.setdefault("required", False)
+        if money:
+            kwargs.setdefault("widget", MoneyInput)
         super().__init__(**kwargs)
         self.max_value = max_value
 
@@ -126,6 +138,7 @@ class ReportForm(forms.Form):
     budget_note = NarrativeField(label=_("Toelichting financiën"), rows=3)
     stated_cost_total = DutchDecimalField(
         label=_("Opgegeven totaal uitgaven (€)"),
+        money=True,
         help_text=_(
             "Alleen als de bron een totaal van realisatie en prognose noemt; het staat naast "
             "het berekende totaal, met het verschil."
@@ -133,6 +146,7 @@ class ReportForm(forms.Form):
     )
     stated_income_total = DutchDecimalField(
         label=_("Opgegeven totaal begroot, inkomsten (€)"),
+        money=True,
         help_text=_("Alleen als de bron een totaal van de kolom Begroot noemt."),
     )
     stated_totals_note = NarrativeField(label=_("Toelichting opgegeven totalen"), rows=2)
@@ -235,21 +249,30 @@ class PlanningChangeForm(forms.Form):
 
 
 class BudgetLineForm(forms.Form):
-    budget = DutchDecimalField(label=_("Begroting"))
-    spent = DutchDecimalField(label=_("Uitgaven (realisatie)"))
-    forecast = DutchDecimalField(label=_("Uitgaven (prognose)"))
+    budget = DutchDecimalField(label=_("Begroting"), money=True)
+    spent = DutchDecimalField(label=_("Uitgaven (realisatie)"), money=True)
+    forecast = DutchDecimalField(label=_("Uitgaven (prognose)"), money=True)
 
 
 class FundingLineForm(forms.Form):
-    budgeted = DutchDecimalField(label=_("Begroot"))
-    received = DutchDecimalField(label=_("Ontvangen / beschikbaar"))
-    committed = DutchDecimalField(label=_("Toegezegd"))
-    to_request = DutchDecimalField(label=_("Nog aan te vragen"))
+    budgeted = DutchDecimalField(label=_("Begroot"), money=True)
+    received = DutchDecimalField(label=_("Ontvangen / beschikbaar"), money=True)
+    committed = DutchDecimalField(label=_("Toegezegd"), money=True)
+    to_request = DutchDecimalField(label=_("Nog aan te vragen"), money=True)
     note = NarrativeField(
         label=_("Toelichting"),
         max_length=2000,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
+
+
+@dataclass(frozen=True)
+class ErrorItem:
+    """One line of the error summary: the field's id, its name in words and the problem."""
+
+    anchor: str
+    label: str
+    message: str
 
 
 class ReportFormBundle:
@@ -385,6 +408,31 @@ class ReportFormBundle:
         return [(source, form) for source, form in self.funding if source.pk not in in_use]
 
     @property
+    def planning_filled(self) -> int:
+        """How many years have a planning change (typed or stored): 0 folds the section."""
+        return sum(
+            1
+            for _year, form in self.planning
+            if any(form[name].value() for name in form.fields) or (form.is_bound and form.errors)
+        )
+
+    @property
+    def light_texts_filled(self) -> bool:
+        """Cause, consequences, recovery or explanation typed, stored or refused: open."""
+        names = ("light_cause", "light_consequences", "light_recovery", "light_explanation")
+        return any(self.report[name].value() or self.report.errors.get(name) for name in names)
+
+    @property
+    def highlight_filled(self) -> bool:
+        names = ("highlight", "highlight_text")
+        return any(self.report[name].value() or self.report.errors.get(name) for name in names)
+
+    @property
+    def stated_totals_filled(self) -> bool:
+        names = ("stated_cost_total", "stated_income_total", "stated_totals_note")
+        return any(self.report[name].value() or self.report.errors.get(name) for name in names)
+
+    @property
     def funding_other_has_errors(self) -> bool:
         return any(form.errors for _source, form in self.funding_other if form.is_bound)
 
@@ -411,6 +459,46 @@ class ReportFormBundle:
                     widget.attrs["class"] = f"{css} is-invalid".strip()
                     widget.attrs["aria-invalid"] = "true"
                     widget.attrs["aria-describedby"] = f"{form[name].id_for_label}-fout"
+
+    def labelled_forms(self):
+        """Every form of the page with the words that name its fields in the error summary."""
+        yield self.report, ""
+        for number, form in enumerate(self.activities.forms, 1):
+            yield form, gettext("Activiteit %(number)s") % {"number": number}
+        for line, form in self.indicators:
+            yield form, line.indicator.name
+        for year, form in self.planning:
+            yield form, gettext("Planning %(year)s") % {"year": year}
+        for year, form in self.budget:
+            yield form, gettext("Kosten %(year)s") % {"year": year}
+        for source, form in self.funding:
+            yield form, source.name
+
+    def error_items(self) -> list[ErrorItem]:
+        """Every problem on the page, in page order, with the id of the field it concerns:
+        the error summary at the top of the form links each one to its field."""
+        items = []
+        for form, subject in self.labelled_forms():
+            if not form.is_bound:
+                continue
+            for name, errors in form.errors.items():
+                if name in form.fields:
+                    bound = form[name]
+                    anchor = bound.auto_id
+                    if isinstance(form.fields[name].widget, forms.RadioSelect):
+                        anchor = f"{anchor}_0"
+                    label = str(form.fields[name].label or name)
+                    if subject and label != subject:
+                        label = f"{subject}: {label}"
+                else:
+                    anchor, label = "report-form", subject or gettext("Formulier")
+                for message in errors:
+                    items.append(ErrorItem(anchor=anchor, label=label, message=str(message)))
+        for message in self.activities.non_form_errors():
+            items.append(
+                ErrorItem(anchor="kop-activiteiten", label=gettext("Activiteiten"), message=message)
+            )
+        return items
 
     @property
     def error_count(self) -> int:

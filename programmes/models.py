@@ -165,6 +165,11 @@ class Programme(models.Model):
         help_text=_("Voortgang (0–1) vanaf waar een indicator oranje is; standaard 0,60."),
     )
     source = models.CharField(_("bron"), max_length=300, blank=True)
+    four_eyes = models.BooleanField(
+        _("vier-ogenprincipe"),
+        default=True,
+        help_text=_("Wie een rapportage indient, mag hem niet zelf goedkeuren."),
+    )
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("programmamanagers"),
@@ -601,6 +606,12 @@ class ProgressReport(models.Model):
         related_name="+",
     )
     return_reason = models.TextField(_("reden terugsturen"), blank=True)
+    # Set when its period closed while it was still a draft or returned: it stays readable
+    # for the project's coordinators and the managers, marked "niet ingediend bij sluiting".
+    unsubmitted_at_close = models.BooleanField(_("niet ingediend bij sluiting"), default=False)
+    # Sections whose text was carried over from the previous report and not yet edited or
+    # confirmed by the coordinator ("overgenomen"): names such as "summary", "activities".
+    carried_over = models.JSONField(_("overgenomen onderdelen"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -870,3 +881,51 @@ class StoredStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} @ {self.period_id}: {self.computed_light}"
+
+
+class SentReminder(models.Model):
+    """A reminder e-mail sent about a project's report for a period (started or not):
+    never twice for the same report, person, kind and day (`services.reminders`)."""
+
+    class Kind(models.TextChoices):
+        MANUAL = "manual", _("herinnering van de programmamanager")
+        DUE = "due", _("herinnering voor de uiterste datum")
+        REVIEW = "review", _("herinnering om te beoordelen")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("periode"), on_delete=models.CASCADE, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ontvanger"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices)
+    day = models.DateField(_("dag"))
+    sent_at = models.DateTimeField(_("verstuurd op"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verstuurd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("verstuurde herinnering")
+        verbose_name_plural = _("verstuurde herinneringen")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "period", "recipient", "kind", "day"],
+                name="one_reminder_per_report_recipient_kind_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.period} → {self.recipient} ({self.day})"

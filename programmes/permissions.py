@@ -134,7 +134,13 @@ def can_review_report(user: User, report: ProgressReport) -> bool:
 
 
 def can_view_report(user: User, report: ProgressReport) -> bool:
-    """Read a report and its history: whoever may read its programme."""
+    """Read a report and its history: whoever may read its programme. A report that was
+    never submitted when its period closed ("niet ingediend bij sluiting") stays readable
+    only for the project's coordinators and the programme's managers, never for readers."""
+    if report.period.is_closed and report.state in EDITABLE_STATES:
+        return coordinates_project(user, report.project) or manages_programme(
+            user, report.project.programme
+        )
     return can_view_project(user, report.project)
 
 

@@ -220,23 +220,41 @@ def load_report_context(
         lines=tuple(lines),
         computed_light=status.project_light(line.light for line in lines),
         years=calendar.project_years(project, project.programme),
-        # `in_use`: the project has reported on this source in some period; the form shows
-        # those first and folds the region's other sources away.
-        funding_sources=tuple(
-            FundingSource.objects.filter(
-                Q(region__isnull=True)
-                | Q(region_id=project.programme.region_id)
-                | Q(pk__in=[line.source_id for line in report.funding_lines.all()])
-            ).annotate(
-                in_use=Exists(
-                    FundingLine.objects.filter(
-                        source_id=OuterRef("pk"), report__project_id=project.pk
-                    )
-                )
-            )
-        ),
+        funding_sources=funding_sources_for(report),
         previous_report=previous,
     )
+
+
+def funding_sources_for(report: ProgressReport) -> tuple[FundingSource, ...]:
+    """The funding sources a report's form offers: the sources of the project's region,
+    the national sources the region's programmes have used in any report, and any source
+    already on this report; the ones this project used before first (`in_use`). A region
+    that has used no source yet is offered every national one. Two queries at most."""
+    project = report.project
+    region_id = project.programme.region_id
+    on_report = [line.source_id for line in report.funding_lines.all()]
+    sources = FundingSource.objects.annotate(
+        in_use=Exists(
+            FundingLine.objects.filter(source_id=OuterRef("pk"), report__project_id=project.pk)
+        ),
+        used_in_region=Exists(
+            FundingLine.objects.filter(
+                source_id=OuterRef("pk"), report__project__programme__region_id=region_id
+            )
+        ),
+    ).order_by("-in_use", "order", "name")
+    offered = list(
+        sources.filter(
+            Q(region_id=region_id)
+            | Q(region__isnull=True, used_in_region=True)
+            | Q(pk__in=on_report)
+        )
+    )
+    if not any(source.region_id is None for source in offered):
+        offered = list(
+            sources.filter(Q(region_id=region_id) | Q(region__isnull=True) | Q(pk__in=on_report))
+        )
+    return tuple(offered)
 
 
 # -- History --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ app_name = "reporting"
 
 urlpatterns = [
     path("", views.my_reports, name="my_reports"),
+    path("start/", views.landing, name="landing"),
     path(
         "project/<int:project_pk>/periode/<int:period_pk>/starten/",
         views.start_report,
@@ -26,4 +27,5 @@ urlpatterns = [
         name="generate_periods",
     ),
     path("perioden/<int:pk>/sluiten/", views.close_period, name="close_period"),
+    path("perioden/<int:pk>/herinneren/", views.remind, name="remind"),
 ]

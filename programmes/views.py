@@ -8,20 +8,25 @@ a refused action on a visible object answers 403 with a Dutch explanation.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes import overview, permissions, report_data, services, status
 from programmes.forms import ReasonForm, ReportFormBundle
 from programmes.models import Programme, ProgressReport, ReportingPeriod
 from programmes.parsing import AmountError, parse_decimal
+from programmes.read import worklists
 
 
 def _visible_report(request: HttpRequest, pk: int) -> ProgressReport:
@@ -38,16 +43,30 @@ def _refused(request: HttpRequest, message: str, report: ProgressReport | None =
 
 
 @login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where sign-in leads (LOGIN_REDIRECT_URL): a coordinator to the to-do list, a manager
+    to the review queue, everyone else (readers, the ministry) to the dashboard."""
+    user = request.user
+    if report_data.managed_programmes(user=user).exists() and not user.is_superuser:
+        return redirect(reverse("reporting:my_reports") + "#te-beoordelen")
+    if user.is_authenticated and user.coordinated_projects.exists():
+        return redirect("reporting:my_reports")
+    return redirect("dashboard:home")
+
+
+@login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
-    """A coordinator's reports for the open periods; a manager's reports to review."""
+    """A coordinator's to-do list for the open periods; a manager's reports to review."""
     today = timezone.localdate()
+    managed = report_data.managed_programmes(user=request.user)
     return render(
         request,
         "reporting/my_reports.html",
         {
-            "rows": report_data.my_report_rows(user=request.user, today=today),
+            "todo": worklists.coordinator_todo(user=request.user, today=today),
             "to_review": report_data.reports_to_review(user=request.user),
-            "managed_programmes": report_data.managed_programmes(user=request.user),
+            "managed_programmes": managed,
+            "is_manager": managed.exists(),
             "today": today,
         },
     )
@@ -100,7 +119,32 @@ def _lights_url(report: ProgressReport) -> str:
     return reverse("reporting:indicator_lights", args=[report.pk])
 
 
+def _typed_values(report: ProgressReport, data) -> tuple[dict, dict]:
+    """The indicator values typed in a post, parsed the Dutch way: (values, errors) by
+    indicator pk. A value that is not a number counts as empty for the light."""
+    typed: dict[int, object] = {}
+    errors: dict[int, str] = {}
+    for indicator_pk in report.project.indicators.values_list("pk", flat=True):
+        name = f"ind-{indicator_pk}-value"
+        if name not in data:
+            continue
+        try:
+            typed[indicator_pk] = parse_decimal(data[name])
+        except AmountError as error:
+            errors[indicator_pk] = str(error)
+            typed[indicator_pk] = None
+    return typed, errors
+
+
+def _posted_bundle(report: ProgressReport, data, **kwargs) -> ReportFormBundle:
+    """The form bound to a post, its live lights computed from what is in the boxes."""
+    typed, _errors = _typed_values(report, data)
+    context = report_data.load_report_context(report, typed_values=typed)
+    return ReportFormBundle(context, data, lights_url=_lights_url(report), **kwargs)
+
+
 def _render_form(request, report, bundle, *, conflict=None, problems=None, status_code=200):
+    errors = bundle.error_items() if bundle.report.is_bound else []
     return render(
         request,
         "reporting/report_form.html",
@@ -110,11 +154,41 @@ def _render_form(request, report, bundle, *, conflict=None, problems=None, statu
             "context": bundle.context,
             "conflict": conflict,
             "problems": problems,
+            "errors": errors,
+            "storage_key": f"rapportage-{report.pk}",
         },
         status=status_code,
     )
 
 
+def unreadable_post_page(view):
+    """Answer a post the server cannot read (too large, too many fields) with a Dutch page
+    instead of a bare 400. Nothing was stored; the form's copy in the browser
+    (static/js/report_storage.js) offers to put back what was typed.
+
+    The CSRF check reads the post too, so it runs inside this wrapper (`csrf_protect`)
+    and the view is exempt from the middleware's check only in name: the same check runs."""
+
+    protected = csrf_protect(view)
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return protected(request, *args, **kwargs)
+        except (RequestDataTooBig, TooManyFieldsSent) as error:
+            request._mark_post_parse_error()
+            too_big = isinstance(error, RequestDataTooBig)
+            return render(
+                request,
+                "reporting/unreadable_post.html",
+                {"too_big": too_big, "form_url": request.path},
+                status=413 if too_big else 400,
+            )
+
+    return csrf_exempt(wrapper)
+
+
+@unreadable_post_page
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -129,31 +203,17 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, _("Deze rapportage kan nu niet worden gewijzigd."))
             return redirect("reporting:report_detail", pk=report.pk)
         return _refused(request, _("U kunt deze rapportage niet wijzigen."), report)
-    context = report_data.load_report_context(report)
     if request.method == "GET":
+        context = report_data.load_report_context(report)
         return _render_form(
             request, report, ReportFormBundle(context, lights_url=_lights_url(report))
         )
 
     action = request.POST.get("action", "save")
-    bundle = ReportFormBundle(
-        context,
-        request.POST,
-        extra_activity=action == "add_activity",
-        lights_url=_lights_url(report),
-    )
+    bundle = _posted_bundle(report, request.POST, extra_activity=action == "add_activity")
     if action == "add_activity":
         return _render_form(request, report, bundle)
     if not bundle.is_valid():
-        messages.error(
-            request,
-            ngettext(
-                "Er staat %(count)s fout in het formulier; uw invoer staat nog op het scherm.",
-                "Er staan %(count)s fouten in het formulier; uw invoer staat nog op het scherm.",
-                bundle.error_count,
-            )
-            % {"count": bundle.error_count},
-        )
         return _render_form(request, report, bundle)
     try:
         report = services.save_draft(
@@ -166,15 +226,13 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fresh = report_data.load_report(report.pk)
         data = request.POST.copy()
         data["version"] = str(fresh.version)
-        bundle = ReportFormBundle(
-            report_data.load_report_context(fresh), data, lights_url=_lights_url(fresh)
-        )
+        bundle = _posted_bundle(fresh, data)
         bundle.is_valid()
         return _render_form(request, fresh, bundle, conflict=conflict, status_code=409)
     except services.NotAllowed as error:
         return _refused(request, error.message, report)
     except services.ReportingError as error:
-        messages.error(request, error.message)
+        bundle.report.add_error(None, error.message)
         return _render_form(request, report, bundle)
 
     if action != "submit":
@@ -186,9 +244,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         report = report_data.load_report(report.pk)
         data = request.POST.copy()
         data["version"] = str(report.version)
-        bundle = ReportFormBundle(
-            report_data.load_report_context(report), data, lights_url=_lights_url(report)
-        )
+        bundle = _posted_bundle(report, data)
         bundle.is_valid()
         bundle.add_problems(incomplete.problems)
         messages.warning(
@@ -209,17 +265,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_lights(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the computed lights for the values being typed, without saving anything."""
     report = _visible_report(request, pk)
-    typed = {}
-    errors = {}
-    for line in report.project.indicators.all():
-        name = f"ind-{line.pk}-value"
-        if name not in request.POST:
-            continue
-        try:
-            typed[line.pk] = parse_decimal(request.POST[name])
-        except AmountError as error:
-            errors[line.pk] = str(error)
-            typed[line.pk] = None
+    typed, errors = _typed_values(report, request.POST)
     context = report_data.load_report_context(report, typed_values=typed)
     return render(
         request,
@@ -247,19 +293,58 @@ def _reason_action(request, pk, *, action, template: str, done: str) -> HttpResp
         else:
             messages.success(request, done)
             return redirect("reporting:report_detail", pk=report.pk)
-    return render(request, template, {"report": report, "form": form})
+    without_address = [
+        person.get_full_name() or person.username
+        for person in report.project.coordinators.all()
+        if not person.email
+    ]
+    return render(
+        request,
+        template,
+        {"report": report, "form": form, "coordinators_without_address": without_address},
+    )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approving asks for confirmation first, showing the computed and reported lights;
+    under four eyes an administrator approving their own submission gives a reason."""
     report = _visible_report(request, pk)
-    try:
-        services.approve_report(report=report, user=request.user)
-    except services.ReportingError as error:
-        return _refused(request, error.message, report)
-    messages.success(request, _("De rapportage is goedgekeurd."))
-    return redirect("reporting:report_detail", pk=report.pk)
+    if not permissions.can_review_report(request.user, report):
+        return _refused(request, _("Alleen een programmamanager kan dit doen."), report)
+    four_eyes = services.four_eyes_refusal(report, request.user)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.approve_report(
+                report=report,
+                user=request.user,
+                override_reason=request.POST.get("override_reason", ""),
+            )
+        except services.NotAllowed as refused:
+            return _refused(request, refused.message, report)
+        except services.ReportingError as refused:
+            error = refused.message
+        else:
+            messages.success(request, _("De rapportage is goedgekeurd."))
+            return redirect("reporting:report_detail", pk=report.pk)
+    context = report_data.load_report_context(report)
+    return render(
+        request,
+        "reporting/approve_confirm.html",
+        {
+            "report": report,
+            "context": context,
+            "four_eyes": four_eyes,
+            "may_override": bool(four_eyes) and request.user.is_superuser,
+            "error": error,
+            "lights_differ": status.lights_differ(
+                reported=report.reported_light, computed=context.computed_light
+            ),
+        },
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -300,17 +385,62 @@ def _visible_programme(request: HttpRequest, slug: str) -> Programme:
 
 @login_required
 def programme_periods(request: HttpRequest, slug: str) -> HttpResponse:
-    """The reporting periods of a programme with the state of every project's report."""
+    """The period cockpit: per period the state of every project's report, counts per
+    state, who is responsible, what is late; reminders and closing for the managers."""
     programme = _visible_programme(request, slug)
+    can_manage = permissions.manages_programme(request.user, programme)
     return render(
         request,
         "reporting/programme_periods.html",
         {
             "programme": programme,
-            "periods": report_data.period_overview(programme=programme),
-            "can_manage": permissions.manages_programme(request.user, programme),
+            "periods": worklists.period_cockpit(programme=programme, today=timezone.localdate()),
+            "can_manage": can_manage,
         },
     )
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Herinnering sturen": to the coordinators of one report (`report`) or of every open
+    report of the period."""
+    period = _managed_period(request, pk)
+    if isinstance(period, HttpResponse):
+        return period
+    reports = ProgressReport.objects.filter(period=period, state__in=permissions.EDITABLE_STATES)
+    if request.POST.get("report"):
+        reports = reports.filter(pk=request.POST["report"])
+    try:
+        result = services.send_reminders(user=request.user, reports=list(reports))
+    except services.ReportingError as error:
+        return _refused(request, error.message)
+    if result.mails:
+        messages.success(
+            request,
+            ngettext(
+                "Herinnering verstuurd: %(count)s e-mail.",
+                "Herinnering verstuurd: %(count)s e-mails.",
+                result.mails,
+            )
+            % {"count": result.mails},
+        )
+    else:
+        messages.warning(
+            request, _("Geen herinnering verstuurd: er is geen coördinator met een e-mailadres.")
+        )
+    return redirect(reverse("reporting:programme_periods", args=[period.programme.slug]))
+
+
+def _managed_period(request: HttpRequest, pk: int):
+    period = get_object_or_404(
+        ReportingPeriod.objects.select_related("programme__region", "closed_by"),
+        pk=pk,
+        programme__in=permissions.visible_programmes(request.user),
+    )
+    if not permissions.manages_programme(request.user, period.programme):
+        return _refused(request, _("Alleen een programmamanager kan dit doen."))
+    return period
 
 
 @login_required
@@ -330,13 +460,10 @@ def generate_periods(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def close_period(request: HttpRequest, pk: int) -> HttpResponse:
-    period = get_object_or_404(
-        ReportingPeriod.objects.select_related("programme__region"),
-        pk=pk,
-        programme__in=permissions.visible_programmes(request.user),
-    )
-    if not permissions.manages_programme(request.user, period.programme):
-        return _refused(request, _("Alleen een programmamanager kan een periode sluiten."))
+    """Closing asks for confirmation, listing what is still open and what happens to it."""
+    period = _managed_period(request, pk)
+    if isinstance(period, HttpResponse):
+        return period
     if request.method == "POST":
         try:
             services.close_period(period=period, user=request.user)
@@ -344,5 +471,7 @@ def close_period(request: HttpRequest, pk: int) -> HttpResponse:
             return _refused(request, error.message)
         messages.success(request, _("%(period)s is gesloten.") % {"period": period.label})
         return redirect("reporting:programme_periods", slug=period.programme.slug)
-    counts = report_data.report_state_counts(period=period)
-    return render(request, "reporting/close_period.html", {"period": period, "counts": counts})
+    (cockpit,) = worklists.period_cockpit(
+        programme=period.programme, today=timezone.localdate(), periods=[period]
+    )
+    return render(request, "reporting/close_period.html", {"period": period, "cockpit": cockpit})

@@ -13,6 +13,7 @@ it are:
 - `reports`: start_report, save_draft, submit/approve/return/reopen_report
 - `rows`: sync_rows and prefill_report, the row writes the form and the import share
 - `targets`: revise_target
+- `reminders`: send_reminders (a manager's), send_due_reminders (automatic, daily)
 - `notifications`: mail after commit
 - `conflicts`: what someone else changed while a user was editing
 - `derived`: the stored status every write refreshes (lights, states, budget per peildatum)
@@ -37,9 +38,11 @@ from programmes.services.inputs import (
     ReportInput,
 )
 from programmes.services.periods import close_period, generate_periods, reopen_period
+from programmes.services.reminders import send_due_reminders, send_reminders
 from programmes.services.reports import (
     approve_report,
     completeness_problems,
+    four_eyes_refusal,
     last_approved_reports,
     reopen_report,
     return_report,
@@ -68,6 +71,9 @@ __all__ = [
     "approve_report",
     "close_period",
     "completeness_problems",
+    "four_eyes_refusal",
+    "send_reminders",
+    "send_due_reminders",
     "generate_periods",
     "last_approved_reports",
     "lower_value_problem",

@@ -1,6 +1,7 @@
 """Reporting periods: generate a programme's periods, close one, reopen one with a reason.
 
-Every function checks that the user manages the programme. It must never change a report.
+Every function checks that the user manages the programme. The only change to reports is
+closing's mark on those still open ("niet ingediend bij sluiting"); their data stays as is.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from programmes import calendar, permissions
-from programmes.models import Programme, ReportingPeriod
+from programmes.models import Programme, ProgressReport, ReportingPeriod
 from programmes.services import derived
 from programmes.services.errors import NotAllowed, WrongState, required_reason
 
@@ -51,7 +53,9 @@ def _lock(period: ReportingPeriod) -> ReportingPeriod:
 
 @transaction.atomic
 def close_period(*, period: ReportingPeriod, user) -> ReportingPeriod:
-    """Close a period: from now on its reports are read-only everywhere."""
+    """Close a period: from now on its reports are read-only everywhere. Reports still in
+    concept or returned are marked "niet ingediend bij sluiting" (in their history too);
+    they stay readable for the project's coordinators and the programme's managers."""
     period = _lock(period)
     if not permissions.manages_programme(user, period.programme):
         raise NotAllowed(_("Alleen een programmamanager kan een periode sluiten."))
@@ -64,6 +68,23 @@ def close_period(*, period: ReportingPeriod, user) -> ReportingPeriod:
     period._change_reason = _("Periode gesloten")  # type: ignore[attr-defined]  # simple_history reads it
     period.full_clean()
     period.save(update_fields=["is_closed", "closed_at", "closed_by"])
+    still_open = list(
+        ProgressReport.objects.select_for_update().filter(
+            period=period, state__in=permissions.EDITABLE_STATES
+        )
+    )
+    for report in still_open:
+        report.unsubmitted_at_close = True
+        report.version += 1
+    if still_open:
+        bulk_update_with_history(
+            still_open,
+            ProgressReport,
+            ["unsubmitted_at_close", "version"],
+            default_user=user,
+            default_change_reason=_("Niet ingediend bij sluiting van de periode"),
+        )
+    derived.refresh_status(programme_ids=[period.programme_id])
     return period
 
 
@@ -84,4 +105,19 @@ def reopen_period(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
     period._change_reason = _("Periode heropend: %(reason)s") % {"reason": reason}  # type: ignore[attr-defined]  # simple_history reads it
     period.full_clean()
     period.save(update_fields=["is_closed", "closed_at", "closed_by"])
+    marked = list(
+        ProgressReport.objects.select_for_update().filter(period=period, unsubmitted_at_close=True)
+    )
+    for report in marked:
+        report.unsubmitted_at_close = False
+        report.version += 1
+    if marked:
+        bulk_update_with_history(
+            marked,
+            ProgressReport,
+            ["unsubmitted_at_close", "version"],
+            default_user=user,
+            default_change_reason=_("Periode heropend"),
+        )
+    derived.refresh_status(programme_ids=[period.programme_id])
     return period

@@ -317,20 +317,44 @@ def _ensure_reviewable(report: ProgressReport, user) -> None:
         raise WrongState(_("De periode is gesloten; de rapportage kan niet meer worden gewijzigd."))
 
 
+def four_eyes_refusal(report: ProgressReport, user) -> str:
+    """Why this user may not approve this report under the four-eyes rule ("" when they
+    may): who submitted a report does not approve it, when the programme says so."""
+    if report.project.programme.four_eyes and report.submitted_by_id == user.pk:
+        return _(
+            "Vier-ogenprincipe: u heeft deze rapportage zelf ingediend. Een andere "
+            "programmamanager keurt hem goed."
+        )
+    return ""
+
+
 @transaction.atomic
-def approve_report(*, report: ProgressReport, user) -> ProgressReport:
-    """Approve a submitted report; from then on it cannot change (unless reopened)."""
+def approve_report(*, report: ProgressReport, user, override_reason: str = "") -> ProgressReport:
+    """Approve a submitted report; from then on it cannot change (unless reopened).
+
+    Four eyes (`Programme.four_eyes`, on by default): who submitted it may not approve it.
+    Only an administrator may override that, with a reason kept in the history."""
     report = _lock(report)
     _ensure_reviewable(report, user)
     if report.state != ProgressReport.State.SUBMITTED:
         raise WrongState(_("Alleen een ingediende rapportage kan worden goedgekeurd."))
+    history = _("Goedgekeurd")
+    refusal = four_eyes_refusal(report, user)
+    if refusal:
+        if not user.is_superuser:
+            raise NotAllowed(refusal)
+        reason = required_reason(
+            override_reason,
+            _("Vier-ogenprincipe: schrijf erbij waarom u uw eigen indiening goedkeurt."),
+        )
+        history = _("Goedgekeurd; vier-ogenprincipe doorbroken door de beheerder: %(reason)s") % {
+            "reason": reason
+        }
     report.state = ProgressReport.State.APPROVED
     report.reviewed_at = timezone.now()
     report.reviewed_by = user
     report.return_reason = ""
-    _save_report(
-        report, user, _("Goedgekeurd"), ["state", "reviewed_at", "reviewed_by", "return_reason"]
-    )
+    _save_report(report, user, history, ["state", "reviewed_at", "reviewed_by", "return_reason"])
     notify_after_commit(
         report=report,
         recipients=report.project.coordinators.all(),

@@ -219,13 +219,10 @@ def test_coordinator_fills_in_and_submits_the_report_with_the_keyboard(
     expect(page).to_have_url(re.compile("/aanmelden/"))
     check(page, "aanmelden")
     sign_in(page, "coordinator")
-    expect(page.get_by_role("link", name="Mijn rapportages")).to_be_visible()
-    check(page, "dashboard van de coördinator")
-
-    page.get_by_role("link", name="Mijn rapportages").click()
+    # A coordinator lands on the to-do list (issue #14).
     expect(page.get_by_role("heading", name="Mijn rapportages")).to_be_visible()
-    row = page.get_by_role("row").filter(has_text="peildatum 1-1-2022")
-    expect(row).to_contain_text("ZorgStart")
+    expect(page.get_by_role("heading", name="Werken aan Werk · peildatum 1-1-2022")).to_be_visible()
+    row = page.locator(".todo-card").filter(has_text="ZorgStart")
     expect(row).to_contain_text("niet begonnen")
     check(page, "mijn rapportages")
     row.get_by_role("button", name="Beginnen ZorgStart").click()
@@ -349,9 +346,9 @@ def test_manager_returns_then_approves_and_the_report_is_final(page, world, chec
     edit_url = reverse("reporting:report_edit", args=[report.pk])
 
     sign_in(page, "manager")
-    check(page, "dashboard van de manager")
-    page.get_by_role("link", name="Mijn rapportages").click()
+    # A manager lands on the review queue (issue #14).
     to_review = page.get_by_role("region", name="Te beoordelen")
+    expect(to_review).to_be_visible()
     check(page, "mijn rapportages van de manager")
     to_review.get_by_role("link", name="ZorgStart").click()
     expect(page).to_have_url(re.compile(f"{detail_url}$"))
@@ -383,10 +380,11 @@ def test_manager_returns_then_approves_and_the_report_is_final(page, world, chec
     sign_out(page)
     check(page, "aanmelden na afmelden")
     sign_in(page, "coordinator")
-    page.get_by_role("link", name="Mijn rapportages").click()
-    expect(page.get_by_role("row").filter(has_text="ZorgStart")).to_contain_text("teruggestuurd")
+    # Returned first, with the reason (issue #14).
+    returned = page.locator(".todo-returned").filter(has_text="ZorgStart")
+    expect(returned).to_contain_text("Licht de lagere uitgaven in 2021 toe.")
     check(page, "mijn rapportages, teruggestuurd")
-    page.get_by_role("link", name="Invullen ZorgStart").click()
+    page.get_by_role("link", name="Aanpassen ZorgStart").click()
     expect(page.get_by_role("note")).to_contain_text("Licht de lagere uitgaven in 2021 toe.")
     check(page, "teruggestuurde rapportage, formulier")
     page.get_by_label("Toelichting financiën").fill(
@@ -401,6 +399,11 @@ def test_manager_returns_then_approves_and_the_report_is_final(page, world, chec
     page.goto(detail_url)
     expect(page.get_by_role("note")).to_have_count(0)  # the return comment is history now
     check(page, "opnieuw ingediende rapportage, manager")
+    page.get_by_role("link", name="Goedkeuren").click()
+    # Approving asks for confirmation and shows both lights (issue #14).
+    expect(page.get_by_role("heading", name="Rapportage goedkeuren")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Berekend uit de indicatoren")
+    check(page, "goedkeuren bevestigen")
     page.get_by_role("button", name="Goedkeuren").click()
     expect(page.get_by_text("De rapportage is goedgekeurd.")).to_be_visible()
     report.refresh_from_db()

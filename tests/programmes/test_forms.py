@@ -309,11 +309,18 @@ def test_sources_the_project_used_come_first_and_the_others_are_folded_away(clie
     )
     earlier_report = factories.ProgressReportFactory(project=world.project, period=earlier)
     factories.FundingLineFactory(report=earlier_report, source=regio_deal, budgeted=Decimal(5))
+    # The region's own source is offered, folded; a national source the region never used
+    # is not offered at all (issue #14: a shorter form).
+    provincie.region = world.programme.region
+    provincie.save()
+    unused = factories.FundingSourceFactory(name="Landelijk, nooit gebruikt", order=3)
     client.force_login(world.coordinator)
     page = client.get(edit_url(report)).content.decode()
-    shown, folded = page.split("<details", 1)
-    assert regio_deal.name in shown.split("Inkomsten per financieringsbron", 1)[1]
+    income = page.split("Inkomsten per financieringsbron", 1)[1]
+    shown, folded = income.split("<details", 1)
+    assert regio_deal.name in shown
     assert provincie.name in folded.split("</details>", 1)[0]
+    assert unused.name not in page
 
     # A value typed wrongly in a folded source opens the fold again, with the input kept.
     post = complete_post(report, world, **{f"fund-{provincie.pk}-received": "2.3000.000"})

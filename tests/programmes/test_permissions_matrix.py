@@ -196,6 +196,7 @@ CASES = {
     "reporting:report_edit#post": ("draft", "post", EDITORS, 200, {"action": "save"}),
     "reporting:indicator_lights": ("draft", "post", VISIBLE, 200, {}),
     "reporting:approve": ("submitted", "post", MANAGERS, 302, {}),
+    "reporting:approve#confirm": ("submitted", "get", MANAGERS, 200, None),
     "reporting:return": ("submitted", "get", MANAGERS, 200, None),
     "reporting:return#post": ("submitted", "post", MANAGERS, 302, {"reason": "Aanvullen"}),
     "reporting:reopen": ("approved", "get", MANAGERS, 200, None),
@@ -248,6 +249,10 @@ def test_my_reports_start_periods_and_closing_per_role(client, world, role, scop
         client.force_login(user)
     response = client.get(reverse("reporting:my_reports"))
     check(response, "login" if role == "anonymous" else 200)
+    response = client.get(reverse("reporting:landing"))
+    check(response, "login" if role == "anonymous" else 302)
+    response = client.post(reverse("reporting:remind", args=[period.pk]))
+    check(response, expected(role, scope, MANAGERS, 302))
     response = client.get(reverse("reporting:programme_periods", args=[programme.slug]))
     check(response, expected(role, scope, VISIBLE, 200))
     response = client.get(reverse("reporting:close_period", args=[period.pk]))
@@ -269,6 +274,8 @@ def test_every_reporting_url_is_covered_here():
         "reporting:close_period",
         "reporting:generate_periods",
         "reporting:start_report",
+        "reporting:landing",
+        "reporting:remind",
     }
     assert set(REPORTING) == covered
 
