@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import logging
 import shutil
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from programmes import calendar, permissions
 from programmes.models import Programme, Region, ReportingPeriod
@@ -34,11 +36,14 @@ from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
 
-FAILURE_MESSAGE = (
+# Stored in Dutch on the job; the status block translates them for the reader.
+FAILURE_MESSAGE = gettext_noop(
     "Het maken van de rapportage is mislukt. Probeer het opnieuw; lukt het weer niet, meld "
     "dan het tijdstip aan de beheerder."
 )
-SCOPE_LOST_MESSAGE = "U heeft geen toegang meer tot deze regio; de rapportage is niet gemaakt."
+SCOPE_LOST_MESSAGE = gettext_noop(
+    "U heeft geen toegang meer tot deze regio; de rapportage is niet gemaakt."
+)
 
 
 class BundleRefused(Exception):
@@ -99,8 +104,9 @@ def request_bundle(
             programme=programme,
             peildatum=peildatum,
             progress_text=_progress_text(region, 0, 0),
+            task_id=str(uuid.uuid4()),
         )
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        transaction.on_commit(lambda: _enqueue(job))
     logger.info(
         "report bundle %s requested by %s: %s %s %s",
         job.pk,
@@ -112,11 +118,12 @@ def request_bundle(
     return job
 
 
-def _enqueue(job_pk: int) -> None:
+def _enqueue(job: ReportJob) -> None:
+    """Send the job's id to the broker under the task id stored with it (no write after the
+    send, so the web never races the worker for the row)."""
     from reports import tasks
 
-    result = tasks.build_bundle.delay(job_pk)
-    ReportJob.objects.filter(pk=job_pk).update(task_id=result.id or "")
+    tasks.build_bundle.apply_async(args=[job.pk], task_id=job.task_id)
 
 
 def jobs_of(user) -> QuerySet[ReportJob]:
