@@ -16,11 +16,15 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 
 install: $(BIN)/.installed
 
-# Demo: SQLite unless DATABASE_URL is set, demo data and demo users. Safe to run again.
+# Demo: SQLite unless DATABASE_URL is set, demo data and demo users, web server plus a Celery
+# worker and beat. Safe to run again.
 run: install
 	DEBUG=true DEMO_MODE=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true DEMO_MODE=true $(BIN)/python manage.py load_demo
-	DEBUG=true DEMO_MODE=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	# The web server with a Celery worker and beat beside it (monitor/management/commands/
+	# rundemo.py): the filesystem broker under var/celery/, or Redis when REDIS_URL is set.
+	# Ctrl-C stops all three.
+	DEBUG=true DEMO_MODE=true $(BIN)/python manage.py rundemo 127.0.0.1:$(PORT)
 
 # The whole suite: SQLite by default, PostgreSQL when DATABASE_URL is set.
 test: install

@@ -7,7 +7,12 @@ Reads only the stored status (`StoredStatus`, kept true by `programmes.services.
 with aggregates in the database: a fixed number of queries and a size that grows with the
 number of regions, never with the number of projects. Readers see figures only from
 submitted (voorlopig) and approved reports: a draft's computed light counts as "geen
-gegevens". This module must never compute a light or read the source rows.
+gegevens".
+
+The one exception to "stored status only" is the region's budget light: the budget rule of
+programmes/status.py (`budget_status`) applied to the region's budget lines summed per year
+in the database (one aggregate query, a few rows per region), so the rule itself lives in
+status.py alone. This module must never compute a project's light or read rows one by one.
 """
 
 from __future__ import annotations
@@ -16,18 +21,23 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Sum
 from django.utils.translation import gettext as _
 
-from programmes import calendar, permissions
-from programmes.models import ProgressReport, ReportingPeriod, StoredStatus
+from monitor.charts import Chart, TableCell
+from programmes import calendar, permissions, status
+from programmes.formatting import nl_number, percent
+from programmes.models import BudgetLine, ProgressReport, Project, ReportingPeriod, StoredStatus
 from programmes.status import Light
 
 READABLE_STATES = (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED)
 DONE = Q(report_state__in=READABLE_STATES)
 LIGHTS = (Light.RED, Light.AMBER, Light.GREEN, Light.GREY)
 SORTS = ("naam", "rood", "verschil", "te-laat", "besteding")
-FILTERS = ("rood", "verschil", "te-laat", "niet-gestart")
+# Light filters, then reporting state filters ("filter" in the query string).
+LIGHT_FILTERS = ("rood", "oranje", "groen", "grijs", "budget-rood", "budget-oranje")
+STATE_FILTERS = ("te-laat", "niet-gestart", "concept", "ingediend", "verschil")
+FILTERS = LIGHT_FILTERS + STATE_FILTERS
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,16 @@ class RegionRow:
     total_budget: Decimal
     total_spent: Decimal
     over_budget: int  # projects whose budget light is rood
+    # The budget rule of status.py on the region's summed budget lines; None without lines.
+    budget: status.BudgetStatus | None = None
+
+    @property
+    def budget_light(self) -> Light | None:
+        return self.budget.light if self.budget else None
+
+    @property
+    def budget_reason(self) -> str:
+        return self.budget.reason if self.budget else ""
 
     @property
     def spending_ratio(self) -> Decimal | None:
@@ -69,6 +89,8 @@ class NationalOverview:
     total: RegionRow | None
     sort: str
     filter: str
+    regions: tuple[tuple[str, str], ...]  # (code, name) of every region the user sees
+    region_code: str = ""  # the region filter, "" for all
 
     @property
     def key(self) -> str:
@@ -117,7 +139,9 @@ def _aggregates() -> dict[str, Count | Sum]:
     }
 
 
-def _row(code: str, name: str, values: dict) -> RegionRow:
+def _row(
+    code: str, name: str, values: dict, budget: status.BudgetStatus | None = None
+) -> RegionRow:
     readable = {
         light: values[f"computed_{light.value}"] for light in (Light.RED, Light.AMBER, Light.GREEN)
     }
@@ -141,6 +165,7 @@ def _row(code: str, name: str, values: dict) -> RegionRow:
         total_budget=values["total_budget"] or Decimal(0),
         total_spent=values["total_spent"] or Decimal(0),
         over_budget=values["over_budget"],
+        budget=budget,
     )
 
 
@@ -153,9 +178,16 @@ _SORT_KEYS = {
 }
 _FILTERS = {
     "rood": lambda row: row.computed[Light.RED] > 0,
+    "oranje": lambda row: row.computed[Light.AMBER] > 0,
+    "groen": lambda row: row.computed[Light.GREEN] > 0,
+    "grijs": lambda row: row.computed[Light.GREY] > 0,
+    "budget-rood": lambda row: row.budget_light == Light.RED,
+    "budget-oranje": lambda row: row.budget_light == Light.AMBER,
     "verschil": lambda row: row.differing > 0,
     "te-laat": lambda row: row.late > 0,
     "niet-gestart": lambda row: row.not_started > 0,
+    "concept": lambda row: row.in_progress > 0,
+    "ingediend": lambda row: row.submitted > 0,
 }
 
 
@@ -166,10 +198,13 @@ def national_overview(
     period_key: str = "",
     sort: str = "naam",
     filter: str = "",
+    region_code: str = "",
 ) -> NationalOverview:
     """The regions the user sees at a peildatum (`period_key`, else the latest with an
-    approved report, else the latest that has begun). At most four queries: the peildata,
-    the latest approved one, the aggregate per region, the regions."""
+    approved report, else the latest that has begun), filtered by light, reporting state
+    (`filter`) and region (`region_code`). At most five queries: the peildata, the latest
+    approved one, the aggregate per region, the budget lines per region and year, the
+    regions."""
     sort = sort if sort in SORTS else "naam"
     filter = filter if filter in FILTERS else ""
     regions = permissions.visible_regions(user)
@@ -194,7 +229,7 @@ def national_overview(
             latest=Max("peildatum")
         )["latest"] or next((p for p in known if p <= today), known[-1] if known else None)
     if chosen is None:
-        return NationalOverview(None, (), (), None, sort, filter)
+        return NationalOverview(None, (), (), None, sort, filter, ())
     # Query 3: the aggregate per region at that peildatum.
     at = statuses.filter(peildatum=chosen).annotate(
         late=ExpressionWrapper(Q(deadline__lt=today), output_field=BooleanField())
@@ -203,18 +238,155 @@ def national_overview(
         values["region_id"]: dict(values)
         for values in at.values("region_id").annotate(**_aggregates())
     }
-    # Query 4: every region the user sees; one without projects at this peildatum gets an
+    # Query 4: the budget lines of the same reports, summed per region and year.
+    budget_years = _budget_years(chosen, None if permissions.sees_everything(user) else regions)
+    # Query 5: every region the user sees; one without projects at this peildatum gets an
     # empty row, so a region never silently drops out of the national picture.
     empty = dict.fromkeys(_aggregates(), 0)
+    region_list = list(regions.order_by("name").values_list("pk", "code", "name"))
     rows = [
-        _row(code, name, by_region.get(pk, empty))
-        for pk, code, name in regions.order_by().values_list("pk", "code", "name")
+        _row(code, name, by_region.get(pk, empty), _budget(budget_years.get(pk), chosen))
+        for pk, code, name in region_list
     ]
-    total = _row("", str(_("Nederland")), _summed(by_region.values())) if by_region else None
-    rows = sorted(
-        (row for row in rows if not filter or _FILTERS[filter](row)), key=_SORT_KEYS[sort]
+    total = (
+        _row(
+            "",
+            str(_("Nederland")),
+            _summed(by_region.values()),
+            _budget([y for years in budget_years.values() for y in years], chosen),
+        )
+        if by_region
+        else None
     )
-    return NationalOverview(chosen, tuple(known), tuple(rows), total, sort, filter)
+    codes = {code for _pk, code, _name in region_list}
+    region_code = region_code if region_code in codes else ""
+    rows = sorted(
+        (
+            row
+            for row in rows
+            if (not filter or _FILTERS[filter](row))
+            and (not region_code or row.code == region_code)
+        ),
+        key=_SORT_KEYS[sort],
+    )
+    return NationalOverview(
+        chosen,
+        tuple(known),
+        tuple(rows),
+        total,
+        sort,
+        filter,
+        tuple((code, name) for _pk, code, name in region_list),
+        region_code,
+    )
+
+
+def _budget_years(peildatum: datetime.date, regions) -> dict[int, list[status.BudgetYear]]:
+    """Per region its budget lines at the peildatum summed per year, from the reports the
+    national counts read (submitted or approved, active projects). A year is split in the
+    lines with an actual spending and those with only a forecast: the budget rule takes a
+    line's spending where there is one, else its forecast, and it is linear in the lines,
+    so these sums give the region exactly the light of all its lines together."""
+    lines = BudgetLine.objects.filter(
+        report__period__peildatum=peildatum,
+        report__state__in=READABLE_STATES,
+        report__project__status__in=Project.ACTIVE_STATUSES,
+    )
+    if regions is not None:
+        lines = lines.filter(report__project__programme__region__in=regions)
+    by_region: dict[int, list[status.BudgetYear]] = {}
+    for values in (
+        lines.order_by()
+        .annotate(
+            region_pk=F("report__project__programme__region_id"),
+            has_spent=ExpressionWrapper(Q(spent__isnull=False), output_field=BooleanField()),
+        )
+        .values("region_pk", "year", "has_spent")
+        .annotate(budget_sum=Sum("budget"), spent_sum=Sum("spent"), forecast_sum=Sum("forecast"))
+    ):
+        by_region.setdefault(values["region_pk"], []).append(
+            status.BudgetYear(
+                year=values["year"],
+                budget=values["budget_sum"],
+                spent=values["spent_sum"] if values["has_spent"] else None,
+                forecast=None if values["has_spent"] else values["forecast_sum"],
+            )
+        )
+    return by_region
+
+
+def _budget(years: list[status.BudgetYear] | None, peildatum: datetime.date):
+    if not years:
+        return None
+    return status.budget_status(sorted(years, key=lambda y: y.year), peildatum=peildatum)
+
+
+def shares_chart(overview: NationalOverview) -> Chart | None:
+    """The country's active projects per computed light: a bar per light with its share,
+    and the same figures as a table. Colour is never alone: every bar has its own pattern
+    and the light's word on the axis."""
+    if not overview.shares:
+        return None
+    colours = {
+        Light.RED: "#D55E00",
+        Light.AMBER: "#E69F00",
+        Light.GREEN: "#009E73",
+        Light.GREY: "#999999",
+    }
+    patterns = {Light.RED: "x", Light.AMBER: "/", Light.GREEN: "", Light.GREY: "."}
+    labels = [str(light.label) for light, _count, _share in overview.shares]
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "x": labels,
+                "y": [count for _light, count, _share in overview.shares],
+                "text": [
+                    f"{nl_number(count)} ({percent(share)})"
+                    for _light, count, share in overview.shares
+                ],
+                "textposition": "outside",
+                "hoverinfo": "x+text",
+                "marker": {
+                    "color": [colours[light] for light, _c, _s in overview.shares],
+                    "pattern": {
+                        "shape": [patterns[light] for light, _c, _s in overview.shares],
+                        "fgcolor": "#000000",
+                    },
+                },
+            }
+        ],
+        "layout": {
+            "separators": ",.",
+            "margin": {"l": 60, "r": 16, "t": 24, "b": 48},
+            "height": 300,
+            "showlegend": False,
+            "xaxis": {"type": "category"},
+            "yaxis": {"title": {"text": _("projecten")}, "rangemode": "tozero"},
+            "plot_bgcolor": "#ffffff",
+            "paper_bgcolor": "#ffffff",
+        },
+    }
+    return Chart(
+        id="grafiek-landelijk",
+        title=_("Lopende projecten per berekend stoplicht, peildatum %(date)s")
+        % {"date": overview.label},
+        description=_(
+            "Staafgrafiek van het aantal lopende projecten in Nederland per berekend "
+            "stoplicht, met het aandeel. De tabel eronder bevat dezelfde aantallen."
+        ),
+        headers=(_("Stoplicht"), _("Projecten"), _("Aandeel")),
+        rows=tuple(
+            (TableCell(str(light.label)), TableCell(nl_number(count)), TableCell(percent(share)))
+            for light, count, share in overview.shares
+        ),
+        figure=figure,
+        footer=(
+            TableCell(_("Totaal")),
+            TableCell(nl_number(overview.total.projects if overview.total else 0)),
+            TableCell(percent(1)),
+        ),
+    )
 
 
 def _summed(values) -> dict:

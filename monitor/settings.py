@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -110,6 +111,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the Celery worker of `make run` share the SQLite file: WAL lets
+    # readers go on while one writes, a busy timeout waits for a lock instead of failing,
+    # and IMMEDIATE transactions take the write lock up front (no deadlock on upgrade).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -210,6 +220,54 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+
+# --- Background jobs (Celery) ---
+# Report bundles, the clean-up of old bundles and reminders run in Celery workers, never in
+# a web request (docs/deploy.md). The broker is Redis when REDIS_URL is set (production, CI);
+# otherwise kombu's filesystem transport under var/celery/, so that `make run` needs nothing
+# installed. Job state and results live in our database (reports.models.ReportJob): no
+# result backend.
+VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or ""
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "filesystem://"
+    _queue = VAR_DIR / "celery" / "queue"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue),
+        "data_folder_out": str(_queue),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
+        "store_processed": False,
+    }
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A job is acknowledged when it is done: a worker that dies mid-bundle leaves it for another.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker process is replaced after this many tasks, which bounds WeasyPrint's memory.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "20"))
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    # Every night: remove report bundles older than REPORT_BUNDLE_DAYS.
+    "verwijder-oude-bundels": {
+        "task": "reports.tasks.remove_expired_bundles",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Every morning: reminders before a period's deadline (deduplicated by the service).
+    "herinneringen": {
+        "task": "programmes.tasks.send_due_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+# Where finished bundles are kept (shared by all web servers and workers: a shared volume
+# when they run on several machines) and for how many days.
+REPORT_BUNDLE_ROOT = Path(os.environ.get("REPORT_BUNDLE_ROOT", VAR_DIR / "bundels"))
+REPORT_BUNDLE_DAYS = int(os.environ.get("REPORT_BUNDLE_DAYS", "7"))
+# --- End of background jobs ---
 
 # Security: strict unless DEBUG. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -34,11 +34,16 @@ def home(request):
             period_key=request.GET.get("periode", ""),
             sort=request.GET.get("sorteer", ""),
             filter=request.GET.get("filter", ""),
+            region_code=request.GET.get("regiofilter", ""),
         )
         return render(
             request,
             "dashboard/national.html",
-            {"national": overview, "sort_choices": SORT_CHOICES},
+            {
+                "national": overview,
+                "sort_choices": SORT_CHOICES,
+                "shares_chart": national.shares_chart(overview),
+            },
         )
     dashboard = selectors.home_dashboard(user=request.user, region_code=region_code)
     form = RegionFilterForm(request.GET or None, regions=dashboard.region_choices)

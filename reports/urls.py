@@ -7,7 +7,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from reports import views
+from reports import jobs_views, views
 
 
 class IsoDateConverter:
@@ -46,4 +46,12 @@ urlpatterns = [
         views.agenda_overview,
         name="agenda",
     ),
+    # Report bundles, made by a Celery worker (reports/jobs.py).
+    path("bundels/", jobs_views.job_list, name="jobs"),
+    path("bundels/nieuw/", jobs_views.request_bundle, name="job_request"),
+    path("bundels/<int:pk>/", jobs_views.job_detail, name="job"),
+    path("bundels/<int:pk>/status/", jobs_views.job_status, name="job_status"),
+    path("bundels/<int:pk>/annuleren/", jobs_views.cancel, name="job_cancel"),
+    path("bundels/<int:pk>/opnieuw/", jobs_views.retry, name="job_retry"),
+    path("bundels/<int:pk>/download/", jobs_views.download, name="job_download"),
 ]

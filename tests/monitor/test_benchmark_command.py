@@ -142,3 +142,14 @@ def test_the_national_plan_is_the_size_of_the_country_and_the_same_every_time():
     assert 3_500 <= len(projects) <= 5_000
     assert set(projects) == {2, 3, 4}
     assert len({spec.slug for spec in programmes}) == len(programmes)
+
+
+def test_bundle_option_makes_a_bundle_and_reports_time_pages_and_memory(settings, tmp_path):
+    settings.REPORT_BUNDLE_ROOT = tmp_path
+    out = StringIO()
+    call_command("benchmark_national", **{**SMALL, "regions": 2}, bundle=1, stdout=out)
+    line = next(line for line in out.getvalue().splitlines() if line.startswith("Bundel"))
+    assert "1 regio's" in line and ": done," in line and "piekgeheugen" in line
+    pages = int(line.split(" pagina's")[0].rsplit(" ", 1)[1])
+    assert pages >= 4  # cover, contents, divider and at least one monitor page
+    assert not Region.objects.exists()  # rolled back

@@ -17,6 +17,12 @@ response size (plain and gzipped) and the ratio to the same page for the one-reg
     --keep --password P         commit the dataset and the two users (password required);
                                 the default rolls everything back
     --measure-only              measure a dataset kept earlier, build nothing
+    --bundle N                  also make a national report bundle (one PDF) of the first N
+                                regions, as a Celery worker would (reports.jobs.run_job, in
+                                this process), and print its time, pages and the peak memory
+                                (ru_maxrss) of this process; 0 (default) skips it
+
+The national page is measured as "home" (the ministry's home page).
 
 The dataset comes from programmes/benchmark.py. The command never touches rows it did not
 build: it refuses to build when one of its regions exists, and --measure-only finds its own
@@ -157,9 +163,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--measure-only", action="store_true", help="Meet een eerder bewaarde dataset."
         )
+        parser.add_argument(
+            "--bundle", type=int, default=0, help="Maak ook een bundel van de eerste N regio's."
+        )
 
     def handle(self, *args, **options):
         regions, periods, runs = options["regions"], options["periods"], options["runs"]
+        self.bundle_regions = options["bundle"]
         if not 1 <= regions <= len(REGION_NAMES):
             raise CommandError(f"--regions ligt tussen 1 en {len(REGION_NAMES)}.")
         if periods < 1 or runs < 1:
@@ -260,3 +270,44 @@ class Command(BaseCommand):
                 f"{national.gzip_size / 1024:>8.0f}{one.median_ms:>11.0f}{one.queries:>10}"
                 f"{ratio:>10.1f}x"
             )
+        if self.bundle_regions:
+            self._measure_bundle(data, latest.peildatum if latest else None)
+
+    def _measure_bundle(self, data: NationalData, peildatum) -> None:
+        """One national bundle (one PDF) of the first N regions, made in this process the
+        way a worker makes it; the time, the pages and this process's peak memory."""
+        import resource
+        import tempfile
+
+        from reports import jobs
+        from reports.models import ReportJob
+
+        if peildatum is None:
+            return
+        user = get_user_model().objects.get(username=MINISTRY_USERNAME)
+        keep = {r.pk for r in data.regions[: self.bundle_regions]}
+        others = Region.objects.exclude(pk__in=keep)
+        # The bundle covers the regions the requester sees: narrow the ministry reader down
+        # to N regions for this measurement (rolled back with everything else).
+        user.user_permissions.clear()
+        for region in Region.objects.filter(pk__in=keep):
+            region.viewers.add(user)
+        for cached in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+            user.__dict__.pop(cached, None)  # fresh permissions
+        assert not others.filter(viewers=user).exists()
+        with tempfile.TemporaryDirectory() as folder, override_settings(REPORT_BUNDLE_ROOT=folder):
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            job = ReportJob.objects.create(
+                kind=ReportJob.Kind.PDF, requested_by=user, peildatum=peildatum
+            )
+            started = time.perf_counter()
+            jobs.run_job(job.pk)
+            seconds = time.perf_counter() - started
+            job.refresh_from_db()
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        self.stdout.write(
+            f"\nBundel (één PDF), {len(keep)} regio's, peildatum {peildatum}: {job.status}, "
+            f"{job.page_count or 0} pagina's, {(job.file_size or 0) / 1024:.0f} KB, "
+            f"{seconds:.1f} s; piekgeheugen van dit proces {peak / 1024:.0f} MB "
+            f"(voor de bundel {before / 1024:.0f} MB)."
+        )
