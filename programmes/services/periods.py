@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monitor import audit
 from programmes import calendar, permissions
 from programmes.models import Programme, ReportingPeriod
 from programmes.services import derived
@@ -42,6 +43,7 @@ def generate_periods(
             period.save()
         periods.append(period)
     derived.refresh_status(programme_ids=[programme.pk])
+    audit.record(action="period.generate", actor=user, obj=programme)
     return periods
 
 
@@ -64,6 +66,7 @@ def close_period(*, period: ReportingPeriod, user) -> ReportingPeriod:
     period._change_reason = _("Periode gesloten")  # type: ignore[attr-defined]  # simple_history reads it
     period.full_clean()
     period.save(update_fields=["is_closed", "closed_at", "closed_by"])
+    audit.record(action="period.close", actor=user, obj=period)
     return period
 
 
@@ -84,4 +87,5 @@ def reopen_period(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
     period._change_reason = _("Periode heropend: %(reason)s") % {"reason": reason}  # type: ignore[attr-defined]  # simple_history reads it
     period.full_clean()
     period.save(update_fields=["is_closed", "closed_at", "closed_by"])
+    audit.record(action="period.reopen", actor=user, obj=period)
     return period

@@ -58,7 +58,7 @@ def test_debug_is_off_unless_set():
         "shell",
         "-c",
         "from django.conf import settings; print(settings.DEBUG, settings.DEMO_MODE)",
-        SECRET_KEY="x" * 60,
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
         ALLOWED_HOSTS="monitor.example.nl",
     )
     assert result.stdout.strip().splitlines()[-1] == "False False", result.stderr
@@ -70,7 +70,7 @@ def test_an_empty_database_url_means_the_sqlite_default():
         "shell",
         "-c",
         "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
-        SECRET_KEY="x" * 60,
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
         ALLOWED_HOSTS="monitor.example.nl",
         DATABASE_URL="",
     )
