@@ -48,6 +48,10 @@ FAILED = "failed"
 DENIED = "denied"
 
 
+def _after_commit(write) -> None:
+    transaction.on_commit(write, robust=True)
+
+
 def new_request_id() -> str:
     return uuid.uuid4().hex
 
@@ -142,7 +146,7 @@ def record(
     )
     # The line is written when the transaction commits: an action that is rolled back leaves
     # neither a row nor a line. Outside a transaction that is at once.
-    transaction.on_commit(lambda: logger.info(action, extra={"audit": line}), robust=True)
+    _after_commit(lambda: logger.info(action, extra={"audit": line}))
     return line
 
 

@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "simple_history",
-    "axes",
+    "monitor.apps.AxesConfig",  # i16: django-axes with a Dutch name in the admin
     # i16: two-step sign-in (TOTP and recovery codes) and the Content-Security-Policy.
     "django_otp",
     "django_otp.plugins.otp_totp",
