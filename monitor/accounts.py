@@ -212,6 +212,7 @@ def _on_logged_in(sender, request, user, **kwargs) -> None:
     request.session[SIGNED_IN_AT_KEY] = now
     request.session[LAST_ACTIVITY_KEY] = now
     request.session[MANAGES_USERS_KEY] = accounts_users.can_manage_users(user)
+    request.session[audit.ROLE_SESSION_KEY] = audit.role_of(user)
     if step:
         request.session[STEP_KEY] = step
     else:

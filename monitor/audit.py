@@ -43,6 +43,9 @@ FIELDS = (
     "detail",
 )
 
+# The signed-in user's role, kept in the session at sign-in (monitor.accounts).
+ROLE_SESSION_KEY = "monitor_audit_role"
+
 OK = "ok"
 FAILED = "failed"
 DENIED = "denied"
@@ -79,6 +82,18 @@ def role_of(user) -> str:
     if names:
         return ",".join(names)
     return "medewerker" if user.is_staff else "lezer"
+
+
+def _role(actor, request) -> str:
+    """The role kept in the session at sign-in (no query), else from the user's groups."""
+    session = getattr(request, "session", None)
+    if (
+        session is not None
+        and session.get(ROLE_SESSION_KEY) is not None
+        and str(session.get("_auth_user_id")) == str(actor.pk)
+    ):
+        return session[ROLE_SESSION_KEY]
+    return role_of(actor)
 
 
 def _object_fields(obj: Any, object_type: str, object_id: str) -> tuple[str, str]:
@@ -122,7 +137,7 @@ def record(
             actor_name if actor_name is not None else actor.get_username() if authenticated else ""
         ),
         "actor_id": actor.pk if authenticated else None,
-        "role": role_of(actor) if authenticated else "",
+        "role": _role(actor, request) if authenticated else "",
         "action": action,
         "object_type": object_type,
         "object_id": object_id[:64],

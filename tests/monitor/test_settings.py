@@ -77,7 +77,8 @@ def test_demo_users_without_demo_mode_stop_the_start(tmp_path):
     created = run_manage(
         "shell",
         "-c",
-        "from django.contrib.auth.models import User; User.objects.create_user('manager', password='demo')",
+        "from django.contrib.auth.models import User; "
+        "User.objects.create_user('manager', password='demo')",
         **env,
     )
     assert created.returncode == 0, created.stderr
