@@ -6,6 +6,11 @@ screen is a surprise, not a service. So the language comes from the choice made 
 (the language cookie that /i18n/setlang/ sets) and otherwise is LANGUAGE_CODE, Dutch.
 This middleware only chooses the language; it never translates or formats anything.
 
+The security middleware (docs/security.md) is at the end of this module: a request id for
+every request and its audit lines, the idle timeout, the step after the password (code or
+enrolment), Cache-Control for signed-in users, and audit lines for downloads and refusals.
+None of them renders a page or changes data beyond the session.
+
 TextGZipMiddleware compresses the text we send (HTML, CSV, JSON); see docs/dashboard.md
 ("Compressie") for why that is safe against BREACH. It never touches PDFs or workbooks,
 which are compressed already.
