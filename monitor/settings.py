@@ -33,12 +33,32 @@ DEBUG = env_bool("DEBUG", False)
 # `make run` sets it; production never does.
 DEMO_MODE = env_bool("DEMO_MODE", False)
 
+# --- i16 security: secret key -------------------------------------------------------------
+# Without DEBUG the key must be set, long and not a known default: the settings refuse to load
+# otherwise (BIO2 8.24/8.9, docs/security.md).
+INSECURE_SECRET_KEYS = {
+    "django-insecure-only-for-local-demo-never-in-production",
+    "change-me",
+    "changeme",
+    "secret",
+}
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG:
         SECRET_KEY = "django-insecure-only-for-local-demo-never-in-production"
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+elif not DEBUG and (
+    SECRET_KEY in INSECURE_SECRET_KEYS
+    or SECRET_KEY.startswith("django-insecure")
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a default or too weak: use at least 50 random characters "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+# --- end i16 security: secret key ---------------------------------------------------------
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -57,7 +77,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "simple_history",
-    "axes",
+    "monitor.apps.AxesConfig",  # i16: django-axes with a Dutch name in the admin
+    # i16: two-step sign-in (TOTP and recovery codes) and the Content-Security-Policy.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "monitor",
     "programmes",
     "reports",
@@ -65,7 +90,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # i16: first, so every log line and response of a request carries its id (X-Request-ID).
+    "monitor.middleware.RequestIDMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     # After WhiteNoise, which serves static files precompressed and never reaches it; before
     # everything that writes the body. HTML, CSV and JSON only (docs/dashboard.md).
     "monitor.middleware.TextGZipMiddleware",
@@ -74,6 +102,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # i16: who verified a second factor; idle timeout; enrolment or code before anything else;
+    # no caching of what a signed-in user sees; audit of downloads and refusals.
+    "django_otp.middleware.OTPMiddleware",
+    "monitor.middleware.SessionTimeoutMiddleware",
+    "monitor.middleware.SecondFactorMiddleware",
+    "monitor.middleware.NoStoreMiddleware",
+    "monitor.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -96,6 +131,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "monitor.accounts.security_context",
             ],
             "builtins": ["programmes.templatetags.monitor_format"],
         },
@@ -141,7 +177,9 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = int(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# i16: a correct password alone no longer resets the count, or someone who knows the password
+# could guess codes forever; monitor.accounts resets it when the whole sign-in succeeded.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 
 LANGUAGE_CODE = "nl"
@@ -283,14 +321,84 @@ if not DEBUG:
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- i16 security: logging and audit ------------------------------------------------------
+# The audit trail (BIO2 8.15): one JSON line per security event on the logger "audit", to
+# AUDIT_LOG_FILE when set, else to stdout; and a row in monitor.AuditEvent (docs/security.md).
+AUDIT_LOG_FILE = os.environ.get("AUDIT_LOG_FILE", "")
+# The client address comes from REMOTE_ADDR unless a trusted proxy sets this header
+# (for example X-Forwarded-For, read as its first address). Never set it without a proxy.
+AUDIT_CLIENT_IP_HEADER = os.environ.get("AUDIT_CLIENT_IP_HEADER", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"audit_json": {"()": "monitor.audit.JSONFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "audit": (
+            {
+                "class": "logging.handlers.WatchedFileHandler",
+                "filename": AUDIT_LOG_FILE,
+                "formatter": "audit_json",
+            }
+            if AUDIT_LOG_FILE
+            else {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "formatter": "audit_json",
+            }
+        ),
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint and fontTools log every rendering step at INFO.
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "audit": {"handlers": ["audit"], "level": "INFO", "propagate": False},
     },
 }
+# --- end i16 security: logging and audit --------------------------------------------------
+
+# --- i16 security: sign-in, sessions, MFA, CSP ---------------------------------------------
+# Sessions: signed out after SESSION_IDLE_TIMEOUT_MINUTES without activity (a warning two
+# minutes before, with a "Blijf aangemeld" button) and at the latest after SESSION_COOKIE_AGE.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = min(int(os.environ.get("SESSION_MAX_HOURS", "12")), 12) * 60 * 60
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Two-step sign-in (django-otp: TOTP app plus recovery codes). Who must enrol: members of
+# these role groups ("*" = every account), and staff and superusers while
+# MFA_REQUIRED_FOR_STAFF. Only when DEMO_MODE is off; the demo can still enrol from the menu.
+# An organisation that signs in through its own SSO with MFA may set MFA_REQUIRED_ROLES="".
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "*")
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
+OTP_TOTP_ISSUER = "Arbeidsmarktmonitor"
+OTP_STATIC_THROTTLE_FACTOR = 1
+RECOVERY_CODE_COUNT = 10
+
+# Invitations and password resets: the one-time link is valid this long.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("INVITATION_VALID_HOURS", "72")) * 60 * 60
+
+# Content-Security-Policy (django-csp 4): no inline script or style; everything from our own
+# static files. CSP_REPORT_ONLY=true sends the same policy as report-only (to try it out).
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if os.environ.get("CSP_REPORT_URI"):
+    _CSP_DIRECTIVES["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+# --- end i16 security: sign-in, sessions, MFA, CSP -----------------------------------------

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from monitor import audit
 from programmes import services
 from programmes.imports.plan import plan_import
 from programmes.imports.reading import ParsedWorkbook
@@ -182,6 +183,7 @@ def apply_import(
                 **history,
             )
             services.refresh_status(programme_ids=[programme.pk])
+    audit.record(action="import.confirm", actor=user, obj=period)
     return ImportResult(
         created_reports=len(new_projects),
         created_values=len(writes.new_values),

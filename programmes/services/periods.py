@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from monitor import audit
 from programmes import calendar, permissions
 from programmes.models import Programme, ProgressReport, ReportingPeriod
 from programmes.services import derived
@@ -44,6 +45,7 @@ def generate_periods(
             period.save()
         periods.append(period)
     derived.refresh_status(programme_ids=[programme.pk])
+    audit.record(action="period.generate", actor=user, obj=programme)
     return periods
 
 
@@ -85,6 +87,7 @@ def close_period(*, period: ReportingPeriod, user) -> ReportingPeriod:
             default_change_reason=_("Niet ingediend bij sluiting van de periode"),
         )
     derived.refresh_status(programme_ids=[period.programme_id])
+    audit.record(action="period.close", actor=user, obj=period)
     return period
 
 
@@ -120,4 +123,5 @@ def reopen_period(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
             default_change_reason=_("Periode heropend"),
         )
     derived.refresh_status(programme_ids=[period.programme_id])
+    audit.record(action="period.reopen", actor=user, obj=period)
     return period

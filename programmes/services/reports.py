@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from monitor import audit
 from programmes import permissions, report_data, status
 from programmes.formatting import nl_number
 from programmes.models import (
@@ -307,6 +308,7 @@ def submit_report(*, report: ProgressReport, user) -> ProgressReport:
         template="emails/report_submitted",
         actor=user,
     )
+    audit.record(action="report.submit", actor=user, obj=report)
     return report
 
 
@@ -361,6 +363,7 @@ def approve_report(*, report: ProgressReport, user, override_reason: str = "") -
         template="emails/report_approved",
         actor=user,
     )
+    audit.record(action="report.approve", actor=user, obj=report)
     return report
 
 
@@ -372,6 +375,7 @@ def return_report(*, report: ProgressReport, user, reason: str) -> ProgressRepor
     if report.state != ProgressReport.State.SUBMITTED:
         raise WrongState(_("Alleen een ingediende rapportage kan worden teruggestuurd."))
     reason = required_reason(reason, _("Schrijf erbij waarom u de rapportage terugstuurt."))
+    audit.record(action="report.return", actor=user, obj=report)
     return _send_back(
         report,
         user,
@@ -389,6 +393,7 @@ def reopen_report(*, report: ProgressReport, user, reason: str) -> ProgressRepor
     if report.state != ProgressReport.State.APPROVED:
         raise WrongState(_("Alleen een goedgekeurde rapportage kan worden heropend."))
     reason = required_reason(reason, _("Schrijf erbij waarom u de rapportage heropent."))
+    audit.record(action="report.reopen", actor=user, obj=report)
     return _send_back(
         report, user, reason=reason, history=_("Heropend: %(reason)s") % {"reason": reason}
     )

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monitor import audit
 from programmes import permissions
 from programmes.models import Indicator, ProgrammeTarget, TargetRevision
 from programmes.services import derived
@@ -55,4 +56,5 @@ def revise_target(
     target.full_clean()
     target.save(update_fields=["target_value"])
     derived.refresh_status(programme_ids=[programme.pk])
+    audit.record(action="target.revise", actor=user, obj=revision)
     return revision

@@ -35,7 +35,7 @@ def run_manage(*args, **env):
     )
 
 
-def test_production_settings_pass_check_deploy():
+def test_production_settings_pass_check_deploy(tmp_path):
     result = run_manage(
         "check",
         "--deploy",
@@ -43,8 +43,48 @@ def test_production_settings_pass_check_deploy():
         "WARNING",
         SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
         ALLOWED_HOSTS="monitor.example.nl",
+        # An empty database of its own: a laptop's demo database has the demo users, which
+        # monitor.E001 refuses outside DEMO_MODE (tested below).
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "django-insecure-only-for-local-demo-never-in-production",
+        "django-insecure-" + "k" * 50,
+        "too-short-secret",
+        "x" * 60,
+        "changeme",
+    ],
+)
+def test_without_debug_a_default_or_weak_secret_key_is_refused(secret):
+    result = run_manage("check", ALLOWED_HOSTS="monitor.example.nl", SECRET_KEY=secret)
+    assert result.returncode != 0
+    assert "SECRET_KEY is a default or too weak" in result.stderr
+
+
+def test_demo_users_without_demo_mode_stop_the_start(tmp_path):
+    database = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    env = {
+        "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+        "ALLOWED_HOSTS": "monitor.example.nl",
+        "DATABASE_URL": database,
+    }
+    assert run_manage("migrate", "--no-input", **env).returncode == 0
+    created = run_manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User; "
+        "User.objects.create_user('manager', password='demo')",
+        **env,
+    )
+    assert created.returncode == 0, created.stderr
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "monitor.E001" in result.stderr
 
 
 def test_without_debug_a_secret_key_is_required():
@@ -58,7 +98,7 @@ def test_debug_is_off_unless_set():
         "shell",
         "-c",
         "from django.conf import settings; print(settings.DEBUG, settings.DEMO_MODE)",
-        SECRET_KEY="x" * 60,
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
         ALLOWED_HOSTS="monitor.example.nl",
     )
     assert result.stdout.strip().splitlines()[-1] == "False False", result.stderr
@@ -70,7 +110,7 @@ def test_an_empty_database_url_means_the_sqlite_default():
         "shell",
         "-c",
         "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
-        SECRET_KEY="x" * 60,
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
         ALLOWED_HOSTS="monitor.example.nl",
         DATABASE_URL="",
     )

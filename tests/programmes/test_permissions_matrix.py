@@ -29,7 +29,21 @@ ROLES = ["anonymous", "coordinator", "manager", "other_viewer", "ministry", "adm
 # with an object id can be pointed at the other region whatever model it is about.
 FOREIGN_ID = 9001
 FOREIGN_SLUG = "andere-regio"
-PUBLIC_URL_NAMES = {"login", "logout", "set_language", "admin:login", "admin:logout"}
+PUBLIC_URL_NAMES = {
+    "login",
+    "logout",
+    "set_language",
+    "admin:login",
+    "admin:logout",
+    # Signing in without a session: a reset or invitation link, and the session clock's
+    # ping (401 without a session).
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "accounts:invitation",
+    "accounts:session",
+}
 LOGIN_PATHS = ("/aanmelden/", "/beheer/login/")
 
 
