@@ -18,3 +18,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monitor.settings")
 app = Celery("monitor")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _filesystem_folders(sender: Celery, **kwargs: object) -> None:
+    """The filesystem transport needs its folders before the first message: a web process
+    started without `make run` (plain runserver) can then queue a bundle as well."""
+    options = sender.conf.broker_transport_options or {}
+    if str(sender.conf.broker_url).startswith("filesystem://"):
+        for key in ("data_folder_in", "data_folder_out", "control_folder"):
+            if options.get(key):
+                os.makedirs(options[key], exist_ok=True)

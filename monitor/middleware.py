@@ -179,6 +179,8 @@ AUDITED_VIEWS = {
     "reports:project": "download.pdf",
     "reports:monitor": "download.pdf",
     "reports:agenda": "download.pdf",
+    "reports:region": "download.pdf",
+    "reports:job_download": "download.bundle",
     "excel:programme_export": "export.excel",
     "excel:region_export": "export.excel",
     "excel:import_template": "download.import_template",

@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from monitor import audit
 from programmes import calendar, permissions
 from programmes.models import Programme, Region, ReportingPeriod
 from reports import bundles
@@ -107,6 +108,16 @@ def request_bundle(
             task_id=str(uuid.uuid4()),
         )
         transaction.on_commit(lambda: _enqueue(job))
+        audit.record(
+            action="bundle.request",
+            actor=user,
+            obj=job,
+            detail={
+                "kind": kind,
+                "region": region.code if region else "",
+                "peildatum": str(peildatum),
+            },
+        )
     logger.info(
         "report bundle %s requested by %s: %s %s %s",
         job.pk,
@@ -149,6 +160,7 @@ def cancel_job(*, user, pk: int) -> ReportJob:
         status=ReportJob.Status.CANCELLED, finished_at=timezone.now()
     )
     logger.info("report bundle %s: cancel asked by %s", job.pk, user.username)
+    audit.record(action="bundle.cancel", actor=user, obj=job)
     job.refresh_from_db()
     return job
 
@@ -255,6 +267,7 @@ def run_job(job_pk: int) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
         _update(job, status=ReportJob.Status.CANCELLED, finished_at=timezone.now())
         logger.info("report bundle %s cancelled", job.pk)
+        audit.record(action="bundle.run", actor=job.requested_by, obj=job, result="cancelled")
         return
     except BundleRefused as refusal:
         logger.warning("report bundle %s refused: %s", job.pk, refusal)
@@ -265,6 +278,7 @@ def run_job(job_pk: int) -> None:
             error_message=str(refusal),
             finished_at=timezone.now(),
         )
+        audit.record(action="bundle.run", actor=job.requested_by, obj=job, result="refused")
         return
     except Exception:
         logger.exception("report bundle %s failed", job.pk)
@@ -275,6 +289,7 @@ def run_job(job_pk: int) -> None:
             error_message=FAILURE_MESSAGE,
             finished_at=timezone.now(),
         )
+        audit.record(action="bundle.run", actor=job.requested_by, obj=job, result=audit.FAILED)
         return
     now = timezone.now()
     _update(
@@ -287,6 +302,7 @@ def run_job(job_pk: int) -> None:
         expires_at=now + datetime.timedelta(days=settings.REPORT_BUNDLE_DAYS),
     )
     logger.info("report bundle %s done: %s", job.pk, target.name)
+    audit.record(action="bundle.run", actor=job.requested_by, obj=job)
 
 
 def _build(job: ReportJob, workdir: Path) -> Path:

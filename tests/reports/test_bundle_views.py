@@ -162,3 +162,19 @@ def test_expired_bundle_is_not_downloadable(client, world, django_capture_on_com
     ReportJob.objects.filter(pk=job.pk).update(expires_at=job.finished_at)
     client.force_login(people.ministerie)
     assert client.get(reverse("reports:job_download", args=[job.pk])).status_code == 404
+
+
+def test_a_bundle_is_audited_from_request_to_download(
+    client, world, django_capture_on_commit_callbacks, monkeypatch
+):
+    from monitor.models import AuditEvent
+
+    gooi, zeeland, people = world
+    monkeypatch.setattr(jobs, "_enqueue", lambda job: None)  # run here, not through a broker
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _done_job(people.ministerie, django_capture_on_commit_callbacks, kind="pdf")
+        client.force_login(people.ministerie)
+        assert client.get(reverse("reports:job_download", args=[job.pk])).status_code == 200
+    events = AuditEvent.objects.filter(object_id=str(job.pk)).values_list("action", "result")
+    assert set(events) >= {("bundle.request", "ok"), ("bundle.run", "ok")}
+    assert AuditEvent.objects.filter(action="download.bundle", result="ok").count() == 1
