@@ -235,3 +235,29 @@ def test_zeeland_project_report_reads_like_the_seed(demo):
     # No page with only a legend or a closing line.
     for number, page in enumerate(PdfReader(io.BytesIO(report.pdf)).pages, start=1):
         assert len(_body_lines(page)) >= 8, (number, _body_lines(page))
+
+
+def test_agenda_rows_continued_on_a_page_repeat_their_title(demo):
+    programme = m.Programme.objects.get(region__code="zuid-kennemerland-en-ijmond")
+    period = programme.periods.order_by("peildatum").last()
+    titles = list(programme.projects.values_list("title", flat=True))
+
+    report = render_report(ReportKind.AGENDA, scope_pk=programme.pk, period_pk=period.pk)
+    pages = pdf_pages(report.pdf)
+    header = "Inzet regionale publieke middelen "
+
+    continued = 0
+    for number, page in enumerate(pages[1:], start=2):
+        if header not in page:
+            continue
+        after = page.split(header, 1)[1]
+        # A page starts with a pillar heading, or a row, whose title comes first: a row
+        # that runs on from the page before repeats its title at the top.
+        starts_with_title = any(after.startswith(title) for title in titles)
+        assert starts_with_title or re.match(r"\d\. ", after), (number, after[:80])
+        continued += starts_with_title
+    assert continued >= 3
+    # The first page holds the first pillar's first row, not only the introduction.
+    assert "1. Van werk naar werk" in pages[0]
+    for number, page in enumerate(PdfReader(io.BytesIO(report.pdf)).pages, start=1):
+        assert len(_body_lines(page)) >= 8, (number, _body_lines(page))
