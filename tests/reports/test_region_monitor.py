@@ -257,6 +257,9 @@ def test_agenda_rows_continued_on_a_page_repeat_their_title(demo):
         assert starts_with_title or re.match(r"\d\. ", after), (number, after[:80])
         continued += starts_with_title
     assert continued >= 3
+    # Partners with the source's count keep the source's words.
+    text = " ".join(pages)
+    assert "30+ bedrijven" in text and "60 PO scholen" in text
     # The first page holds the first pillar's first row, not only the introduction.
     assert "1. Van werk naar werk" in pages[0]
     for number, page in enumerate(PdfReader(io.BytesIO(report.pdf)).pages, start=1):
