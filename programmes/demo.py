@@ -224,6 +224,7 @@ class Loader:
                 "light_recovery": data.get("light_recovery", ""),
                 "highlight": data.get("highlight") or "",
                 "highlight_text": data.get("highlight_text", "")[:300],
+                "highlight_order": data.get("highlight_order"),
                 "budget_note": data.get("budget_note", ""),
                 "stated_cost_total": _decimal(data.get("stated_cost_total")),
                 "stated_income_total": _decimal(data.get("stated_income_total")),
@@ -240,6 +241,7 @@ class Loader:
                     "year": item.get("year"),
                     "activity": item["activity"],
                     "progress": item.get("progress", ""),
+                    "progress_indicators": item.get("progress_indicators", ""),
                 },
             )
         for item in data.get("values", []):

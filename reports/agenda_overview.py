@@ -35,7 +35,7 @@ TEMPLATE = "reports/agenda_overview.html"
 # landscape at 7.2 pt), and how many lines a row may take and still be kept on one page
 # (about 40 % of the page): see reports.common.row_fits.
 COLUMN_CHARS = (20, 22, 24, 40, 24, 18, 24)
-KEEP_LINES = 20
+KEEP_LINES = 12
 
 
 @dataclass(frozen=True)

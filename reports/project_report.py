@@ -39,6 +39,9 @@ TEMPLATE = "reports/project_report.html"
 class IndicatorLine:
     row: IndicatorRow
     bar: ProgressBar
+    # The streefwaarde is the planning at this peildatum (Zeeland's 200 vacatures): the
+    # share then says it is measured against both, not against a separate target.
+    target_is_planning: bool
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,8 @@ class DescriptionLine:
 @dataclass(frozen=True)
 class ProjectReportData:
     kind: ReportKind
-    title: str  # "Voortgangsrapportage Regio Deal Zeeland"
+    title: str  # "Voortgangsrapportage 2 Regio Deal Zeeland"
+    number: int  # the report's number: the n-th peildatum of the programme
     programme: ProgrammeInfo
     period: PeriodInfo
     project: ProjectStatus
@@ -68,6 +72,7 @@ class ProjectReportData:
     indicators: tuple[IndicatorLine, ...]
     budget_years: tuple[BudgetYearLine, ...]
     activity_years: tuple[int, ...]
+    has_progress_indicators: bool  # the third column "Voortgangsindicatoren" holds text
     filename: str
 
 
@@ -76,9 +81,12 @@ def build(*, project: Project, period: ReportingPeriod) -> ProjectReportData:
     programme = programme_info(project.programme)
     status = project_overview(project=project, period=period)
     period_data = status.period or period_info(period)
+    number = report_number(period)
     return ProjectReportData(
         kind=ReportKind.PROJECT,
-        title=_("Voortgangsrapportage %(programme)s") % {"programme": programme.name},
+        title=_("Voortgangsrapportage %(number)s %(programme)s")
+        % {"number": number, "programme": programme.name},
+        number=number,
         programme=programme,
         period=period_data,
         project=status,
@@ -89,6 +97,7 @@ def build(*, project: Project, period: ReportingPeriod) -> ProjectReportData:
                 bar=progress_bar(
                     target=row.target, realised=row.realised_to_date, expected=row.expected
                 ),
+                target_is_planning=row.planned is not None and row.planned == row.target,
             )
             for row in status.indicators
         ),
@@ -97,6 +106,7 @@ def build(*, project: Project, period: ReportingPeriod) -> ProjectReportData:
             for row in status.budget_lines
         ),
         activity_years=tuple(sorted({a.year for a in status.activities if a.year})),
+        has_progress_indicators=any(a.progress_indicators for a in status.activities),
         filename=report_filename(
             ReportKind.PROJECT,
             region_code=programme.region_code,
@@ -106,6 +116,15 @@ def build(*, project: Project, period: ReportingPeriod) -> ProjectReportData:
             code=status.code if _title_repeats(project) else "",
         ),
     )
+
+
+def report_number(period: ReportingPeriod) -> int:
+    """The number of the report at `period`, as a programme such as the Regio Deal counts
+    them ("Voortgangsrapportage 2" at its second peildatum): the programme's peildatums up to
+    and including this one (one query)."""
+    return ReportingPeriod.objects.filter(
+        programme_id=period.programme_id, peildatum__lte=period.peildatum
+    ).count()
 
 
 def _title_repeats(project: Project) -> bool:

@@ -251,11 +251,10 @@ def report_for_download(
 # --- The region monitor: every programme of a region at one peildatum -------------------
 
 
-def render_region_monitor(
+def region_monitor_html(
     *, region_pk: int, peildatum, programme_pks: list[int] | tuple[int, ...]
-) -> ReportFile:
-    """The region monitor of these programmes of the region at `peildatum`. Pure, like
-    `render_report`: no request, no user; the caller chooses the programmes."""
+) -> tuple[str, region_monitor.RegionMonitorData]:
+    """The HTML of the region monitor and its data (what `render_region_monitor` prints)."""
     region = Region.objects.get(pk=region_pk)
     programmes = list(
         Programme.objects.filter(region=region, pk__in=programme_pks)
@@ -268,6 +267,17 @@ def render_region_monitor(
             region_monitor.TEMPLATE,
             {"report": data, "static_url": PDF_STATIC_URL, "author": AUTHOR},
         )
+    return html, data
+
+
+def render_region_monitor(
+    *, region_pk: int, peildatum, programme_pks: list[int] | tuple[int, ...]
+) -> ReportFile:
+    """The region monitor of these programmes of the region at `peildatum`. Pure, like
+    `render_report`: no request, no user; the caller chooses the programmes."""
+    html, data = region_monitor_html(
+        region_pk=region_pk, peildatum=peildatum, programme_pks=programme_pks
+    )
     return ReportFile(kind=ReportKind.REGION, filename=data.filename, pdf=render_pdf(html).pdf)
 
 

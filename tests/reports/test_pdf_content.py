@@ -26,7 +26,9 @@ def test_project_report_shows_the_zeeland_figures(zeeland):
     assert report.filename == (
         "voortgangsrapportage-zeeland-aanvalsplan-voor-de-arbeidsmarktregio-2020-01-01.pdf"
     )
-    assert "Voortgangsrapportage Regio Deal Zeeland" in text
+    # The n-th peildatum of the programme: the test world has only 1-1-2020.
+    assert "Voortgangsrapportage 1 Regio Deal Zeeland" in text
+    assert "Regio Deal Zeeland (Regio Deal Zeeland)" not in text  # funder = name: once
     assert "Aanvalsplan voor de Arbeidsmarktregio Zeeland" in text
     # Indicator: planned 200, realised 447, green.
     assert "447" in text and "200" in text

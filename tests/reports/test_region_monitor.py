@@ -5,7 +5,6 @@ alternative text."""
 
 import datetime
 import io
-import json
 import re
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from programmes import models as m
-from programmes.demo import DEMO_DIR, load_demo
+from programmes.demo import load_demo
 from reports.common import ReportKind
 from reports.service import region_monitor_pdf, render_region_monitor, render_report
 from tests.reports.helpers import pdf_pages, pdf_text
@@ -29,34 +28,10 @@ NOTICE = re.compile(r"Let op: dit document bevat gegenereerde cijfers\..*?uit ee
 OUTPUT = Path(__file__).resolve().parents[2] / "docs" / "img" / "reports"
 
 
-def _fixture_keys():
-    """Fixture keys programmes/demo.py does not load yet (highlight_order, the activity's
-    progress_indicators): applied here as the loader will, so the test reads the seed's
-    order. A no-op once the loader sets them."""
-    for path in sorted(DEMO_DIR.glob("*.json")):
-        data = json.loads(path.read_text())
-        for programme in data["programmes"]:
-            for project in programme["projects"]:
-                for report in project.get("reports", []):
-                    rows = m.ProgressReport.objects.filter(
-                        project__programme__slug=programme["slug"],
-                        project__code=project["code"],
-                        period__peildatum=report["peildatum"],
-                    )
-                    if "highlight_order" in report:
-                        rows.update(highlight_order=report["highlight_order"])
-                    for index, activity in enumerate(report.get("activities", [])):
-                        if "progress_indicators" in activity:
-                            m.ActivityProgress.objects.filter(report__in=rows, order=index).update(
-                                progress_indicators=activity["progress_indicators"]
-                            )
-
-
 @pytest.fixture
 def demo(settings):
     settings.DEMO_MODE = True
     load_demo(with_users=False)
-    _fixture_keys()
 
 
 def _gooi(peildatum=GOOI_PEILDATUM):
@@ -234,3 +209,58 @@ def test_png_renders_for_the_docs(demo):
         pdf.unlink()
         # pdftoppm pads the page number to the width of the page count ("-01" from 10 pages).
         assert sorted(OUTPUT.glob(f"{name}-*1.png")), name
+
+
+def test_zeeland_project_report_reads_like_the_seed(demo):
+    project = m.Project.objects.get(code="AANVALSPLAN-II")
+    period = project.programme.periods.get(peildatum="2020-01-01")
+
+    report = render_report(ReportKind.PROJECT, scope_pk=project.pk, period_pk=period.pk)
+    text = pdf_text(report.pdf)
+
+    # Report 2: the programme's second peildatum (1-7-2019, 1-1-2020), as the seed says.
+    assert "Voortgangsrapportage 2 Regio Deal Zeeland" in text
+    assert "Regio Deal Zeeland (Regio Deal Zeeland)" not in text
+    # The third column of "Inhoudelijk", loaded from the fixture.
+    assert "Voortgangsindicatoren per 1-1-2020 (cumulatief)" in text
+    assert "Aantal geschoolden en geplaatsten" in text
+    # The Regio Deal's indicator letters.
+    assert "d. het aantal vacatures van Zeeuwse werkgevers" in text
+    assert "e. het realiseren van een regiomarketing platform" in text
+    # 200 is the seed's planning: labelled as planning, and the share says what it is
+    # measured against.
+    assert "200 vacatures gelijk aan de planning 200 vacatures" in text
+    assert re.search(r"224 ?% van de planning en streefwaarde \(200 vacatures\)", text)
+    assert "van de streefwaarde" not in text.replace("planning en streefwaarde", "")
+    # No page with only a legend or a closing line.
+    for number, page in enumerate(PdfReader(io.BytesIO(report.pdf)).pages, start=1):
+        assert len(_body_lines(page)) >= 8, (number, _body_lines(page))
+
+
+def test_agenda_rows_continued_on_a_page_repeat_their_title(demo):
+    programme = m.Programme.objects.get(region__code="zuid-kennemerland-en-ijmond")
+    period = programme.periods.order_by("peildatum").last()
+    titles = list(programme.projects.values_list("title", flat=True))
+
+    report = render_report(ReportKind.AGENDA, scope_pk=programme.pk, period_pk=period.pk)
+    pages = pdf_pages(report.pdf)
+    header = "Inzet regionale publieke middelen "
+
+    continued = 0
+    for number, page in enumerate(pages[1:], start=2):
+        if header not in page:
+            continue
+        after = page.split(header, 1)[1]
+        # A page starts with a pillar heading, or a row, whose title comes first: a row
+        # that runs on from the page before repeats its title at the top.
+        starts_with_title = any(after.startswith(title) for title in titles)
+        assert starts_with_title or re.match(r"\d\. ", after), (number, after[:80])
+        continued += starts_with_title
+    assert continued >= 3
+    # Partners with the source's count keep the source's words.
+    text = " ".join(pages)
+    assert "30+ bedrijven" in text and "60 PO scholen" in text
+    # The first page holds the first pillar's first row, not only the introduction.
+    assert "1. Van werk naar werk" in pages[0]
+    for number, page in enumerate(PdfReader(io.BytesIO(report.pdf)).pages, start=1):
+        assert len(_body_lines(page)) >= 8, (number, _body_lines(page))
