@@ -17,9 +17,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programmes import formatting, services, text
-from programmes.read import changes
 from programmes.models import ProgressReport
 from programmes.parsing import AmountError, parse_decimal
+from programmes.read import changes
 from programmes.report_data import ReportContext
 from programmes.services.rows import lower_value_problem
 
