@@ -417,16 +417,31 @@ def programme_periods(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def remind(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Herinnering sturen": to the coordinators of one report (`report`) or of every open
-    report of the period."""
+    """ "Herinnering sturen": to the coordinators of one report (`report`), of one project
+    that has not started its report (`project`), or of every open one of the period (not
+    started, concept or returned)."""
     period = _managed_period(request, pk)
     if isinstance(period, HttpResponse):
         return period
-    reports = ProgressReport.objects.filter(period=period, state__in=permissions.EDITABLE_STATES)
+    (cockpit,) = worklists.period_cockpit(
+        programme=period.programme, today=timezone.localdate(), periods=[period]
+    )
+    items = list(cockpit.remindable)
     if request.POST.get("report"):
-        reports = reports.filter(pk=request.POST["report"])
+        items = [i for i in items if i.report and str(i.report.pk) == request.POST["report"]]
+    elif request.POST.get("project"):
+        items = [
+            i for i in items if not i.report and str(i.project.pk) == request.POST["project"]
+        ]
+    if not items:
+        messages.warning(request, _("Geen herinnering verstuurd: er staat niets meer open."))
+        return redirect(reverse("reporting:programme_periods", args=[period.programme.slug]))
     try:
-        result = services.send_reminders(user=request.user, reports=list(reports))
+        result = services.send_reminders(
+            user=request.user,
+            reports=[item.report for item in items if item.report],
+            not_started=[(item.project, period) for item in items if not item.report],
+        )
     except services.ReportingError as error:
         return _refused(request, error.message)
     if result.mails:
