@@ -430,9 +430,7 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("report"):
         items = [i for i in items if i.report and str(i.report.pk) == request.POST["report"]]
     elif request.POST.get("project"):
-        items = [
-            i for i in items if not i.report and str(i.project.pk) == request.POST["project"]
-        ]
+        items = [i for i in items if not i.report and str(i.project.pk) == request.POST["project"]]
     if not items:
         messages.warning(request, _("Geen herinnering verstuurd: er staat niets meer open."))
         return redirect(reverse("reporting:programme_periods", args=[period.programme.slug]))

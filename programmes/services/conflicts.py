@@ -23,7 +23,6 @@ from programmes.models import (
 from programmes.services.errors import Change
 from programmes.services.inputs import REPORT_FIELDS, ReportInput
 
-
 # Amounts in euros: shown with two decimals when they have cents ("1.610.000,50").
 MONEY_FIELDS = frozenset({"stated_cost_total", "stated_income_total"})
 
