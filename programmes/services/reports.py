@@ -205,11 +205,6 @@ def save_draft(
         )
     reason = _("Concept opgeslagen")
     carried = list(report.carried_over or ())
-    confirmed = [key for key in carried if key in set(confirm)]
-    if confirmed:
-        reason = _("Concept opgeslagen; ongewijzigd bevestigd: %(sections)s") % {
-            "sections": ", ".join(str(changes.SECTION_LABELS[key]) for key in confirmed)
-        }
     before = _contents(report) if carried else {}
     indicator_ids = set(report.project.indicators.values_list("pk", flat=True))
     unknown = [
@@ -264,9 +259,15 @@ def save_draft(
         setattr(report, name, getattr(data, name))
     if carried:
         after = _contents(report)
-        report.carried_over = [
-            key for key in carried if key not in confirmed and before[key] == after[key]
-        ]
+        unchanged = [key for key in carried if before[key] == after[key]]
+        confirmed = [key for key in unchanged if key in set(confirm)]
+        report.carried_over = [key for key in unchanged if key not in confirmed]
+        if confirmed:
+            # The history names what the coordinator confirmed unchanged; an edited
+            # section speaks for itself in the field changes.
+            reason = _("Concept opgeslagen; ongewijzigd bevestigd: %(sections)s") % {
+                "sections": ", ".join(str(changes.SECTION_LABELS[key]) for key in confirmed)
+            }
     _save_report(report, user, reason, [*REPORT_FIELDS, "carried_over"])
     return report
 
