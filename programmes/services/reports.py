@@ -163,6 +163,10 @@ def start_reports(
     return reports | new
 
 
+# The history keeps a change reason of at most 100 characters (simple_history).
+MAX_REASON = 100
+
+
 def _sections_with_content(
     source: ProgressReport | None, rows: dict[int, changes.ReportRows]
 ) -> list[str]:
@@ -268,6 +272,9 @@ def save_draft(
             reason = _("Concept opgeslagen; ongewijzigd bevestigd: %(sections)s") % {
                 "sections": ", ".join(str(changes.SECTION_LABELS[key]) for key in confirmed)
             }
+            if len(confirmed) > 1 and len(reason) > MAX_REASON:
+                reason = _("Concept opgeslagen; alle overgenomen onderdelen ongewijzigd bevestigd")
+            reason = reason[:MAX_REASON]
     _save_report(report, user, reason, [*REPORT_FIELDS, "carried_over"])
     return report
 

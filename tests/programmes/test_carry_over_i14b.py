@@ -474,3 +474,13 @@ def test_a_request_the_server_cannot_read_gets_a_dutch_page(client, world, setti
     assert response.status_code == 400
     page = response.content.decode()
     assert "Verzoek niet te verwerken" in page and 'lang="nl"' in page
+
+
+def test_the_history_reason_fits_when_every_section_is_confirmed(client, world, carried):
+    """simple_history keeps at most 100 characters of a reason (PostgreSQL refuses more)."""
+    client.force_login(world.coordinator)
+    assert edit(client, carried, form_data(client, carried) | {"action": "confirm_all"})
+    record = carried.history.order_by("-history_id").first()
+    assert record.history_change_reason == (
+        "Concept opgeslagen; alle overgenomen onderdelen ongewijzigd bevestigd"
+    )
