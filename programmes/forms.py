@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from programmes import formatting, services, text
 from programmes.models import ProgressReport
 from programmes.parsing import AmountError, parse_decimal
+from programmes.read import changes
 from programmes.report_data import ReportContext
 from programmes.services.rows import lower_value_problem
 
@@ -160,6 +161,14 @@ class ReportForm(forms.Form):
         label=_("Highlight in één regel"), max_length=300, required=False
     )
 
+    # One box per carried-over section: "ongewijzigd t.o.v. peildatum …" (see
+    # `programmes.read.changes.SECTIONS`); shown only for the sections still carried over.
+    confirm_summary = forms.BooleanField(required=False)
+    confirm_activities = forms.BooleanField(required=False)
+    confirm_planning = forms.BooleanField(required=False)
+    confirm_finances = forms.BooleanField(required=False)
+    confirm_light = forms.BooleanField(required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
@@ -266,6 +275,10 @@ class FundingLineForm(forms.Form):
     )
 
 
+def _add_class(widget, css: str) -> None:
+    widget.attrs = {**widget.attrs, "class": f"{widget.attrs.get('class', '')} {css}".strip()}
+
+
 @dataclass(frozen=True)
 class ErrorItem:
     """One line of the error summary: the field's id, its name in words and the problem."""
@@ -312,6 +325,7 @@ class ReportFormBundle:
         elif data is None and extra_activity:
             activities.append({})
         self.activities = ActivityFormSet(data, initial=activities, prefix="act")
+        self._label_carried_over()
         values = {row.indicator_id: row for row in report.values.all()}
         self.indicators = [
             (
@@ -394,6 +408,51 @@ class ReportFormBundle:
             )
             for source in context.funding_sources
         ]
+
+    def _label_carried_over(self) -> None:
+        """Name each confirmation box after its section and the source's peildatum, and
+        mark the texts of a carried-over section (a dashed edge, with the words beside)."""
+        report = self.context.report
+        source = report.carried_over_from if report.carried_over else None
+        self.carried_from = source.period.label if source is not None else ""
+        for key, label in changes.SECTIONS:
+            self.report.fields[f"confirm_{key}"].label = gettext(
+                "%(section)s ongewijzigd t.o.v. %(period)s"
+            ) % {"section": label, "period": self.carried_from}
+        carried = set(report.carried_over or ())
+        marked = {
+            "summary": ["summary"],
+            "finances": ["budget_note"],
+            "light": [name for name, _label in changes.LIGHT_TEXTS],
+        }
+        for key, names in marked.items():
+            if key in carried:
+                for name in names:
+                    _add_class(self.report.fields[name].widget, "carried-over-text")
+        if "activities" in carried:
+            for form in self.activities.forms:
+                if form.initial:
+                    _add_class(form.fields["progress"].widget, "carried-over-text")
+
+    @property
+    def carried_sections(self) -> list[tuple[str, str, forms.BoundField]]:
+        """The sections still carried over: (key, label, confirmation box), in form order."""
+        carried = set(self.context.report.carried_over or ())
+        return [
+            (key, str(label), self.report[f"confirm_{key}"])
+            for key, label in changes.SECTIONS
+            if key in carried
+        ]
+
+    @property
+    def carried(self) -> dict[str, forms.BoundField]:
+        """The confirmation box by section key, for the sections still carried over."""
+        return {key: field for key, _label, field in self.carried_sections}
+
+    def confirmed_sections(self) -> list[str]:
+        """The sections the user ticked "ongewijzigd" in this post."""
+        data = self.report.cleaned_data
+        return [key for key, _label in changes.SECTIONS if data.get(f"confirm_{key}")]
 
     @property
     def funding_in_use(self) -> list:

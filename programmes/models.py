@@ -610,8 +610,19 @@ class ProgressReport(models.Model):
     # for the project's coordinators and the managers, marked "niet ingediend bij sluiting".
     unsubmitted_at_close = models.BooleanField(_("niet ingediend bij sluiting"), default=False)
     # Sections whose text was carried over from the previous report and not yet edited or
-    # confirmed by the coordinator ("overgenomen"): names such as "summary", "activities".
+    # confirmed by the coordinator ("overgenomen"): the keys of `programmes.read.changes`
+    # SECTIONS ("summary", "activities", "light", "planning", "finances"). Submitting
+    # refuses a report while one is left.
     carried_over = models.JSONField(_("overgenomen onderdelen"), default=list, blank=True)
+    # The approved report the new one was prefilled from ("overgenomen van peildatum …").
+    carried_over_from = models.ForeignKey(
+        "self",
+        verbose_name=_("overgenomen uit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -26,7 +26,7 @@ from programmes import overview, permissions, report_data, services, status
 from programmes.forms import ReasonForm, ReportFormBundle
 from programmes.models import Programme, ProgressReport, ReportingPeriod
 from programmes.parsing import AmountError, parse_decimal
-from programmes.read import worklists
+from programmes.read import changes, worklists
 
 
 def _visible_report(request: HttpRequest, pk: int) -> ProgressReport:
@@ -105,6 +105,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "planning_changes": report.planning_changes.all(),
             "finances": finances,
             "history": report_data.report_history(report),
+            "changes": changes.report_changes(report),
             "can_edit": permissions.can_edit_report(user, report),
             "can_approve": can_review and report.state == ProgressReport.State.SUBMITTED,
             "can_reopen": can_review and report.state == ProgressReport.State.APPROVED,
@@ -192,7 +193,9 @@ def unreadable_post_page(view):
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report form: save a draft, add an activity row, or save and submit."""
+    """The report form: save a draft, add an activity row, confirm every carried-over
+    section unchanged ("Alles ongewijzigd bevestigen", which saves too), or save and
+    submit. Ticked "ongewijzigd" boxes are confirmed with any save."""
     report = _visible_report(request, pk)
     user = request.user
     if not permissions.can_edit_report(user, report):
@@ -215,12 +218,16 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_form(request, report, bundle)
     if not bundle.is_valid():
         return _render_form(request, report, bundle)
+    confirm = bundle.confirmed_sections()
+    if action == "confirm_all":
+        confirm = list(report.carried_over or ())
     try:
         report = services.save_draft(
             report=report,
             user=user,
             data=bundle.to_input(),
             version=bundle.report.cleaned_data["version"],
+            confirm=confirm,
         )
     except services.EditConflict as conflict:
         fresh = report_data.load_report(report.pk)
@@ -235,6 +242,12 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         bundle.report.add_error(None, error.message)
         return _render_form(request, report, bundle)
 
+    if action == "confirm_all":
+        messages.success(
+            request,
+            _("Concept opgeslagen; de overgenomen onderdelen zijn bevestigd als ongewijzigd."),
+        )
+        return redirect("reporting:report_edit", pk=report.pk)
     if action != "submit":
         messages.success(request, _("Concept opgeslagen."))
         return redirect("reporting:report_edit", pk=report.pk)
@@ -337,6 +350,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "context": context,
             "four_eyes": four_eyes,
+            "changes": changes.report_changes(report),
             "may_override": bool(four_eyes) and request.user.is_superuser,
             "error": error,
             "lights_differ": status.lights_differ(
@@ -403,16 +417,29 @@ def programme_periods(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def remind(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Herinnering sturen": to the coordinators of one report (`report`) or of every open
-    report of the period."""
+    """ "Herinnering sturen": to the coordinators of one report (`report`), of one project
+    that has not started its report (`project`), or of every open one of the period (not
+    started, concept or returned)."""
     period = _managed_period(request, pk)
     if isinstance(period, HttpResponse):
         return period
-    reports = ProgressReport.objects.filter(period=period, state__in=permissions.EDITABLE_STATES)
+    (cockpit,) = worklists.period_cockpit(
+        programme=period.programme, today=timezone.localdate(), periods=[period]
+    )
+    items = list(cockpit.remindable)
     if request.POST.get("report"):
-        reports = reports.filter(pk=request.POST["report"])
+        items = [i for i in items if i.report and str(i.report.pk) == request.POST["report"]]
+    elif request.POST.get("project"):
+        items = [i for i in items if not i.report and str(i.project.pk) == request.POST["project"]]
+    if not items:
+        messages.warning(request, _("Geen herinnering verstuurd: er staat niets meer open."))
+        return redirect(reverse("reporting:programme_periods", args=[period.programme.slug]))
     try:
-        result = services.send_reminders(user=request.user, reports=list(reports))
+        result = services.send_reminders(
+            user=request.user,
+            reports=[item.report for item in items if item.report],
+            not_started=[(item.project, period) for item in items if not item.report],
+        )
     except services.ReportingError as error:
         return _refused(request, error.message)
     if result.mails:

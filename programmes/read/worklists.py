@@ -201,9 +201,9 @@ class CockpitPeriod:
 
     @property
     def remindable(self) -> tuple[WorkItem, ...]:
-        """Open reports that exist (concept or returned): a manager can remind their
+        """Open reports (not started, concept or returned): a manager can remind their
         coordinators."""
-        return tuple(item for item in self.open_items if item.report is not None)
+        return self.open_items
 
     @property
     def overdue(self) -> int:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from programmes.formatting import nl_number
+from programmes.formatting import nl_amount, nl_number
 from programmes.models import (
     ActivityProgress,
     BudgetLine,
@@ -23,12 +23,17 @@ from programmes.models import (
 from programmes.services.errors import Change
 from programmes.services.inputs import REPORT_FIELDS, ReportInput
 
+# Amounts in euros: shown with two decimals when they have cents ("1.610.000,50").
+MONEY_FIELDS = frozenset({"stated_cost_total", "stated_income_total"})
 
-def _display(value) -> str:
+
+def _display(value, *, money: bool = False) -> str:
+    """A value as the user typed it: amounts with two decimals when they have cents
+    (`nl_amount`, as the form shows them), other numbers as they are."""
     if value is None or value == "":
         return "–"
     if isinstance(value, Decimal):
-        return nl_number(value)
+        return nl_amount(value) if money else nl_number(value)
     return str(value)
 
 
@@ -37,7 +42,10 @@ def _snapshot_of(report, activities, values, planning, budget, funding, labels) 
     snapshot: dict[str, tuple[str, str]] = {}
     field_labels = {f.name: str(f.verbose_name) for f in ProgressReport._meta.fields}
     for name in REPORT_FIELDS:
-        snapshot[name] = (field_labels[name].capitalize(), _display(getattr(report, name)))
+        snapshot[name] = (
+            field_labels[name].capitalize(),
+            _display(getattr(report, name), money=name in MONEY_FIELDS),
+        )
     for index, row in enumerate(activities, 1):
         snapshot[f"activity-{index}"] = (
             _("Activiteit %(number)s") % {"number": index},
@@ -63,7 +71,7 @@ def _snapshot_of(report, activities, values, planning, budget, funding, labels) 
         ):
             snapshot[f"budget-{row.year}-{name}"] = (
                 f"{row.year}: {label}",
-                _display(getattr(row, name)),
+                _display(getattr(row, name), money=True),
             )
     for row in funding:
         for name in ("budgeted", "received", "committed", "to_request"):
@@ -71,7 +79,7 @@ def _snapshot_of(report, activities, values, planning, budget, funding, labels) 
             label = str(field.verbose_name)  # type: ignore[union-attr]  # a concrete field
             snapshot[f"funding-{row.source_id}-{name}"] = (
                 f"{labels.get(('source', row.source_id), row.source_id)}: {label}",
-                _display(getattr(row, name)),
+                _display(getattr(row, name), money=True),
             )
     return snapshot
 

@@ -1,9 +1,10 @@
 """Reminders about reports: one a manager sends by hand, and the automatic ones before a
 period's deadline.
 
-- `send_reminders(user=, reports=)`: a programme manager (or administrator) reminds the
-  coordinators of reports that are not submitted yet. Always sent (also twice on one day:
-  the manager asked for it), recorded as a `SentReminder` of kind "manual".
+- `send_reminders(user=, reports=, not_started=)`: a programme manager (or administrator)
+  reminds the coordinators of reports that are not submitted yet, and of projects that
+  have not started theirs. Always sent (also twice on one day: the manager asked for it),
+  recorded as a `SentReminder` of kind "manual".
 - `send_due_reminders(today=)`: for every open period whose deadline is
   `settings.REMINDER_DAYS_BEFORE` days away or closer (and not past), each coordinator with
   reports not yet submitted gets ONE e-mail listing them, and each manager gets one listing
@@ -97,11 +98,70 @@ def _record(project_id: int, period_id: int, person, kind: str, day, by=None) ->
     )
 
 
+def _not_started_item(project: Project, period: ReportingPeriod) -> ReminderItem:
+    return ReminderItem(
+        project=project.title,
+        programme=project.programme.name,
+        period=period.label,
+        deadline=period.deadline,
+        state=_("niet begonnen"),
+        url=_site(reverse("reporting:my_reports")),
+    )
+
+
+def _check_not_started(
+    user, pairs: Sequence[tuple[Project, ReportingPeriod]]
+) -> list[tuple[Project, ReportingPeriod]]:
+    """The (project, period) pairs fresh from the database, refused unless each is a project
+    of a programme the user manages that reports in that open period and has no report."""
+    if not pairs:
+        return []
+    projects = {
+        project.pk: project
+        for project in Project.objects.filter(pk__in=[p.pk for p, _pe in pairs])
+        .select_related("programme")
+        .prefetch_related("coordinators")
+    }
+    periods = {
+        period.pk: period
+        for period in ReportingPeriod.objects.filter(pk__in=[pe.pk for _p, pe in pairs])
+    }
+    started = set(
+        ProgressReport.objects.filter(
+            project_id__in=list(projects), period_id__in=list(periods)
+        ).values_list("project_id", "period_id")
+    )
+    checked = []
+    for given_project, given_period in pairs:
+        project, period = projects[given_project.pk], periods[given_period.pk]
+        if not permissions.manages_programme(user, project.programme):
+            raise NotAllowed(_("Alleen een programmamanager kan een herinnering sturen."))
+        if (
+            period.programme_id != project.programme_id
+            or period.is_closed
+            or (project.pk, period.pk) in started
+            or not project.is_active
+            or not calendar.reports_on(project, period.peildatum)
+        ):
+            raise WrongState(
+                _("Een herinnering kan alleen over een open rapportage in een open periode.")
+            )
+        checked.append((project, period))
+    return checked
+
+
 @transaction.atomic
-def send_reminders(*, user, reports: Sequence[ProgressReport]) -> ReminderResult:
+def send_reminders(
+    *,
+    user,
+    reports: Sequence[ProgressReport] = (),
+    not_started: Sequence[tuple[Project, ReportingPeriod]] = (),
+) -> ReminderResult:
     """A manager's reminder to the coordinators of these reports (concept or returned, in
-    open periods of programmes the user manages). One e-mail per coordinator listing their
-    reports; always sent, and recorded."""
+    open periods of programmes the user manages) and of these projects that have not
+    started their report in that period (`not_started`: (project, period) pairs). One
+    e-mail per coordinator listing them; always sent, and recorded."""
+    pairs = _check_not_started(user, not_started)
     reports = list(
         ProgressReport.objects.filter(pk__in=[report.pk for report in reports])
         .select_related("project__programme", "period")
@@ -114,12 +174,19 @@ def send_reminders(*, user, reports: Sequence[ProgressReport]) -> ReminderResult
             raise WrongState(
                 _("Een herinnering kan alleen over een open rapportage in een open periode.")
             )
-    by_person: dict[int, list[ProgressReport]] = defaultdict(list)
+    # Per coordinator: (project pk, period pk, item) of everything they are reminded of.
+    by_person: dict[int, list[tuple[int, int, ReminderItem]]] = defaultdict(list)
     people = {}
-    for report in reports:
-        for coordinator in report.project.coordinators.all():
+    named = [
+        (report.project, report.project_id, report.period_id, _item(report)) for report in reports
+    ] + [
+        (project, project.pk, period.pk, _not_started_item(project, period))
+        for project, period in pairs
+    ]
+    for project, project_pk, period_pk, item in named:
+        for coordinator in project.coordinators.all():
             if coordinator.is_active and coordinator.email:
-                by_person[coordinator.pk].append(report)
+                by_person[coordinator.pk].append((project_pk, period_pk, item))
                 people[coordinator.pk] = coordinator
     today = timezone.localdate()
     records = []
@@ -127,22 +194,23 @@ def send_reminders(*, user, reports: Sequence[ProgressReport]) -> ReminderResult
         _mail_after_commit(
             to=people[pk].email,
             template="emails/reminder_manual",
-            context={"person": people[pk], "sender": user, "items": [_item(r) for r in own]},
+            context={"person": people[pk], "sender": user, "items": [i for _p, _pe, i in own]},
         )
         records += [
-            _record(r.project_id, r.period_id, people[pk], SentReminder.Kind.MANUAL, today, user)
-            for r in own
+            _record(project_pk, period_pk, people[pk], SentReminder.Kind.MANUAL, today, user)
+            for project_pk, period_pk, _item_ in own
         ]
     # A second manual reminder on one day is sent all the same; the first row stays.
     SentReminder.objects.bulk_create(records, ignore_conflicts=True)
     logger.info(
         "Herinnering verstuurd door %s over %s rapportage(s) aan %s persoon/personen",
         user.pk,
-        len(reports),
+        len(reports) + len(pairs),
         len(by_person),
     )
     return ReminderResult(
-        mails=len(by_person), reports=len({r.pk for own in by_person.values() for r in own})
+        mails=len(by_person),
+        reports=len({(p, pe) for own in by_person.values() for p, pe, _i in own}),
     )
 
 
@@ -217,16 +285,7 @@ def send_due_reminders(*, today: datetime.date) -> ReminderResult:
     ):
         for pk, rows in lists.items():
             items = [
-                _item(report)
-                if report is not None
-                else ReminderItem(
-                    project=project.title,
-                    programme=project.programme.name,
-                    period=period.label,
-                    deadline=period.deadline,
-                    state=_("niet begonnen"),
-                    url=_site(reverse("reporting:my_reports")),
-                )
+                _item(report) if report is not None else _not_started_item(project, period)
                 for project, period, report in rows
             ]
             _mail_after_commit(

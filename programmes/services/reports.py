@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +34,7 @@ from programmes.models import (
     Project,
     ReportingPeriod,
 )
+from programmes.read import changes
 from programmes.services import derived
 from programmes.services.conflicts import conflicting_changes
 from programmes.services.errors import (
@@ -47,6 +48,7 @@ from programmes.services.inputs import REPORT_FIELDS, ReportInput
 from programmes.services.notifications import notify_after_commit
 from programmes.services.rows import (
     BATCH,
+    carried_over_report,
     create_row,
     delete_row,
     prefill_reports,
@@ -112,8 +114,10 @@ def start_reports(
     *, projects: Sequence[Project], period: ReportingPeriod, user
 ) -> dict[int, ProgressReport]:
     """The reports of projects for a period by project pk, created where missing and
-    prefilled from each project's last approved report: activities, planning changes,
-    budget and funding lines (indicator values start empty). The form starts one, the
+    prefilled from each project's last approved report: the texts (summary, light and its
+    explanation, budget note) and the activities, planning changes, budget and funding
+    lines, each section that holds something marked "overgenomen" until edited or confirmed
+    (`save_draft`); indicator values start empty. The form starts one, the
     import many, in a fixed number of queries."""
     if any(project.programme_id != period.programme_id for project in projects):
         raise WrongState(_("Deze periode hoort bij een ander programma."))
@@ -130,8 +134,18 @@ def start_reports(
     if period.is_closed:
         raise WrongState(_("De periode is gesloten; er kan geen rapportage meer worden gestart."))
     now = timezone.now()
+    sources = last_approved_reports(projects=missing, before=period.peildatum)
+    source_rows = changes.load_rows(source.pk for source in sources.values())
     created = bulk_create_with_history(
-        [ProgressReport(project=project, period=period) for project in missing],
+        [
+            carried_over_report(
+                project=project,
+                period=period,
+                source=sources.get(project.pk),
+                sections=_sections_with_content(sources.get(project.pk), source_rows),
+            )
+            for project in missing
+        ],
         ProgressReport,
         batch_size=BATCH,
         default_user=user,
@@ -141,7 +155,6 @@ def start_reports(
     if any(report.pk is None for report in created):  # a database without RETURNING
         created = list(ProgressReport.objects.filter(period=period, project__in=missing))
     new = {report.project_id: report for report in created}
-    sources = last_approved_reports(projects=missing, before=period.peildatum)
     prefill_reports(
         pairs=[(new[project_pk], source) for project_pk, source in sources.items()],
         user=user,
@@ -151,10 +164,40 @@ def start_reports(
     return reports | new
 
 
+# The history keeps a change reason of at most 100 characters (simple_history).
+MAX_REASON = 100
+
+
+def _sections_with_content(
+    source: ProgressReport | None, rows: dict[int, changes.ReportRows]
+) -> list[str]:
+    """The sections of a source report that hold something to carry over."""
+    if source is None:
+        return []
+    contents = changes.section_contents(source, rows.get(source.pk, changes.ReportRows()))
+    return [key for key, _label in changes.SECTIONS if contents[key]]
+
+
+def _contents(report: ProgressReport) -> dict[str, tuple]:
+    rows = changes.load_rows([report.pk]).get(report.pk, changes.ReportRows())
+    return changes.section_contents(report, rows)
+
+
 @transaction.atomic
-def save_draft(*, report: ProgressReport, user, data: ReportInput, version: int) -> ProgressReport:
+def save_draft(
+    *,
+    report: ProgressReport,
+    user,
+    data: ReportInput,
+    version: int,
+    confirm: Collection[str] = (),
+) -> ProgressReport:
     """Store what the user entered. `version` is the report version the user opened; when
-    someone saved in between, nothing is stored and EditConflict lists the differences."""
+    someone saved in between, nothing is stored and EditConflict lists the differences.
+
+    A carried-over section (`report.carried_over`) stops being "overgenomen" when its
+    content changes here or when it is in `confirm` (the coordinator confirmed it
+    unchanged against the previous peildatum, one action per section or for all)."""
     report = _lock(report)
     _ensure_editable(report, user)
     if version != report.version:
@@ -166,6 +209,8 @@ def save_draft(*, report: ProgressReport, user, data: ReportInput, version: int)
             changes=conflicting_changes(report=report, data=data, opened_version=version),
         )
     reason = _("Concept opgeslagen")
+    carried = list(report.carried_over or ())
+    before = _contents(report) if carried else {}
     indicator_ids = set(report.project.indicators.values_list("pk", flat=True))
     unknown = [
         value.indicator_id for value in data.values if value.indicator_id not in indicator_ids
@@ -217,7 +262,21 @@ def save_draft(*, report: ProgressReport, user, data: ReportInput, version: int)
         )
     for name in REPORT_FIELDS:
         setattr(report, name, getattr(data, name))
-    _save_report(report, user, reason, REPORT_FIELDS)
+    if carried:
+        after = _contents(report)
+        unchanged = [key for key in carried if before[key] == after[key]]
+        confirmed = [key for key in unchanged if key in set(confirm)]
+        report.carried_over = [key for key in unchanged if key not in confirmed]
+        if confirmed:
+            # The history names what the coordinator confirmed unchanged; an edited
+            # section speaks for itself in the field changes.
+            reason = _("Concept opgeslagen; ongewijzigd bevestigd: %(sections)s") % {
+                "sections": ", ".join(str(changes.SECTION_LABELS[key]) for key in confirmed)
+            }
+            if len(confirmed) > 1 and len(reason) > MAX_REASON:
+                reason = _("Concept opgeslagen; alle overgenomen onderdelen ongewijzigd bevestigd")
+            reason = reason[:MAX_REASON]
+    _save_report(report, user, reason, [*REPORT_FIELDS, "carried_over"])
     return report
 
 
@@ -284,6 +343,21 @@ def completeness_problems(report: ProgressReport) -> list[tuple[str, str]]:
             )
     if report.highlight and not report.highlight_text.strip():
         problems.append(("highlight_text", _("Geef de highlight een regel tekst.")))
+    if report.carried_over:
+        source = report.carried_over_from
+        label = source.period.label if source is not None else _("de vorige peildatum")
+        for key, section in changes.SECTIONS:
+            if key in report.carried_over:
+                problems.append(
+                    (
+                        f"confirm_{key}",
+                        _(
+                            "%(section)s is overgenomen van %(period)s en nog niet bevestigd: "
+                            "pas de tekst aan of bevestig dat hij ongewijzigd is."
+                        )
+                        % {"section": section, "period": label},
+                    )
+                )
     return problems
 
 

@@ -92,6 +92,36 @@ def sync_rows(
             update_row(row, user, reason, values)
 
 
+# The report's own fields a new report takes over from the last approved one, as a starting
+# point marked "overgenomen" (`ProgressReport.carried_over`) until edited or confirmed. The
+# highlight and the stated totals belong to one peildatum and start empty.
+CARRIED_FIELDS = (
+    "summary",
+    "budget_note",
+    "reported_light",
+    "light_cause",
+    "light_consequences",
+    "light_recovery",
+    "light_explanation",
+)
+
+
+def carried_over_report(
+    *, project: Project, period, source: ProgressReport | None, sections: Sequence[str]
+) -> ProgressReport:
+    """A new (unsaved) report of a project for a period, with the texts of `source` and the
+    sections of it that hold content marked as carried over (not yet confirmed)."""
+    if source is None:
+        return ProgressReport(project=project, period=period)
+    return ProgressReport(
+        project=project,
+        period=period,
+        carried_over_from=source,
+        carried_over=list(sections),
+        **{name: getattr(source, name) for name in CARRIED_FIELDS},
+    )
+
+
 _Prefilled = type[ActivityProgress | PlanningChange | BudgetLine | FundingLine]
 _PREFILLED: tuple[tuple[_Prefilled, str, tuple[str, ...]], ...] = (
     (
@@ -113,7 +143,8 @@ def prefill_reports(
     *, pairs: Sequence[tuple[ProgressReport, ProgressReport]], user, when: datetime.datetime
 ) -> None:
     """Copy activities, planning changes, budget and funding lines of each source (the last
-    approved report) into its new report; indicator values start empty. The rows were
+    approved report) into its new report (its texts came with `carried_over_report`);
+    indicator values start empty. The rows were
     validated when they were written; a fixed number of queries per distinct source period."""
     if not pairs:
         return

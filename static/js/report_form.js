@@ -29,3 +29,19 @@
     });
   });
 })();
+
+// Choosing oranje or rood opens the folded cause, consequences and recovery: they are
+// required then, and a keyboard user reaches them with Tab right after the light.
+(function () {
+  "use strict";
+  var form = document.getElementById("report-form");
+  var texts = form && form.querySelector("[data-light-texts]");
+  if (!texts) { return; }
+  form.querySelectorAll("input[name='reported_light']").forEach(function (radio) {
+    radio.addEventListener("change", function () {
+      if (radio.checked && (radio.value === "amber" || radio.value === "red")) {
+        texts.open = true;
+      }
+    });
+  });
+})();

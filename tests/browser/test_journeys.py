@@ -200,8 +200,14 @@ def submitted_report(world) -> ProgressReport:
             for row in report.funding_lines.all()
         ),
     )
+    # The sections it carried over and this update leaves as they were are confirmed
+    # unchanged, as the coordinator does with "Alles ongewijzigd bevestigen" (issue #14).
     report = services.save_draft(
-        report=report, user=world.coordinator, version=report.version, data=data
+        report=report,
+        user=world.coordinator,
+        version=report.version,
+        data=data,
+        confirm=report.carried_over,
     )
     return services.submit_report(report=report, user=world.coordinator)
 
@@ -296,6 +302,9 @@ def test_coordinator_fills_in_and_submits_the_report_with_the_keyboard(
     )
     screenshot(page, "journey-a-rapportageformulier")
 
+    # The highlight is folded while empty (issue #14): Enter on its summary opens it.
+    tab_to(page, form.locator("summary", has_text="Geen highlight"))
+    page.keyboard.press("Enter")
     # Enter in a one-line field saves the draft, as in any form.
     tab_to(page, form.get_by_role("textbox", name="Highlight in één regel"))
     page.keyboard.press("Enter")
@@ -424,7 +433,11 @@ def test_manager_returns_then_approves_and_the_report_is_final(page, world, chec
         ("Projectleider ZorgStart", "Concept opgeslagen"),
         ("Programmamanager", "Teruggestuurd: Licht de lagere uitgaven in 2021 toe."),
         ("Projectleider ZorgStart", "Ingediend"),
-        ("Projectleider ZorgStart", "Concept opgeslagen"),
+        # The light was carried over from 1-7-2021 and confirmed unchanged (issue #14).
+        (
+            "Projectleider ZorgStart",
+            "Concept opgeslagen; ongewijzigd bevestigd: Stoplicht en toelichting",
+        ),
         ("Projectleider ZorgStart", "Rapportage gestart"),
     ]
     check(page, "goedgekeurde rapportage met geschiedenis")
