@@ -64,7 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise; with DEBUG it serves gzip and brotli copies too (monitor/staticfinders.py).
+    "monitor.staticfinders.CompressingWhiteNoiseMiddleware",
     # After WhiteNoise, which serves static files precompressed and never reaches it; before
     # everything that writes the body. HTML, CSV and JSON only (docs/dashboard.md).
     "monitor.middleware.TextGZipMiddleware",

@@ -69,6 +69,11 @@ class AttentionItem:
     project: ProjectStatus
 
     @property
+    def light(self) -> Light:
+        """The worse of the reported and the computed light (what puts it on the list)."""
+        return _worst(self.project.reported_light, self.project.computed_light)
+
+    @property
     def cause(self) -> str:
         """One line: the oorzaak, else the explanation of the light."""
         report = self.project.report
