@@ -25,9 +25,13 @@ light itself, check permissions (callers pass a programme the user may read, see
 
 Choices made once, here:
 
-- Which report counts: the period's report whatever its state. Its state is exposed
-  (`ReportInfo.state`, `.state_label`, `.is_approved`) so that screens and PDFs can label
-  figures that are not approved yet ("concept", "ingediend").
+- Which report counts: the period's report whatever its state, unless the caller builds for
+  a reader (`show_drafts=False`, `drafts_of=`): then concept and returned reports are left
+  out before anything is computed. Its state is exposed (`ReportInfo.state`,
+  `.state_label`, `.is_approved`) so that screens and PDFs can label figures that are not
+  approved yet ("voorlopig").
+- A programme target's realisation: the value reported at programme level for the period
+  (`ProgrammeTargetValue`) where there is one, else the sum of its indicators.
 - Value at a period: the realisation entered in that period's report. The indicator light at
   a period uses that value; without one the light is grey ("geen gegevens").
 - Realisation to date (programme targets, chart tables): for a cumulative indicator the
