@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from programmes import status
 from programmes.status import (
     BudgetStatus,
@@ -267,6 +269,17 @@ class ProjectStatus:
             for row in self.indicators
             if row.light == self.computed_light
         )
+
+    @property
+    def grey_reason(self) -> str:
+        """Why the computed light is grey ("geen waarde", "nog geen verwachting", or "geen
+        indicatoren" for a project without any); "" when it is not grey."""
+        if self.computed_light != Light.GREY:
+            return ""
+        if not self.indicators:
+            return gettext("geen indicatoren")
+        reasons = dict.fromkeys(row.grey_reason for row in self.indicators if row.grey_reason)
+        return ", ".join(reasons)
 
     @property
     def lowest_progress(self) -> Decimal | None:

@@ -188,6 +188,12 @@ def test_readers_never_see_concept_figures(client, world, people, role):
     view = reads.programme_page(user=user, slug=slug, period_key="2021-H2")
     baken = next(p for p in view.overview.projects if p.code == "B")
     assert baken.report is None and baken.reported_light is None
+    # Its computed light is grey, and says why: the draft's value does not count.
+    assert baken.computed_light == "grey" and baken.grey_reason == "geen waarde"
+    programme_page = _text(
+        client.get(reverse("dashboard:programme", args=[slug]) + "?periode=2021-H2")
+    )
+    assert '<small class="grey-reason">(geen waarde)</small>' in programme_page
     assert "Baken" not in [item.project.title for item in view.attention]
 
 
@@ -288,3 +294,41 @@ def test_every_link_on_home_and_programme_carries_the_peildatum(client, world, p
         for href in links:
             peildatum = {"2021-H1": "2021-07-01", "2020-H2": "2021-01-01"}[key]
             assert f"periode={key}" in href or peildatum in href, (url, href)
+
+
+def test_all_cards_of_a_region_share_one_peildatum_after_one_approval(client):
+    """One programme has an approved report at 1-1-2022, the other not yet: both cards show
+    1-1-2022 (the region's latest approved peildatum), and 1-7-2021 can be chosen for both."""
+
+    def programme(slug, approved_at):
+        return worlds.gooi(
+            slug=slug,
+            name=slug.title(),
+            periods=[period(H1), period(H3)],
+            pillars=[pillar(PILLAR)],
+            targets=[],
+            projects=[
+                project(
+                    f"Project {slug}",
+                    code="P",
+                    pillar=PILLAR,
+                    reports=[report(day, state="approved") for day in approved_at],
+                    **DATES,
+                )
+            ],
+        )
+
+    first = programme("eerste", [H1, H3])
+    programme("tweede", [H1])
+    people = worlds.users_for(first)
+    (region,) = reads.home(user=people.wethouder).regions
+    assert len(region.programmes) == 2
+    assert region.peildatum == H3
+    assert {view.overview.period.peildatum for view in region.programmes} == {H3}
+    (earlier,) = reads.home(user=people.wethouder, period_key="2021-H1").regions
+    assert {view.overview.period.peildatum for view in earlier.programmes} == {H1}
+    client.force_login(people.wethouder)
+    home = _text(client.get(reverse("dashboard:home")))
+    assert home.count("<strong>peildatum 1-1-2022</strong>") == 1  # stated once
+    assert "/programma/eerste/?periode=2021-H2" in home
+    assert "/programma/tweede/?periode=2021-H2" in home
