@@ -197,6 +197,8 @@ def changes_since_previous(
         if len(project.history) < 2:
             continue
         was, now = project.history[-2], project.history[-1]
+        if now.report_pk is None:
+            continue  # not reported yet at this peildatum: nothing changed, nothing known
         if was.reported_light != now.reported_light:
             lights.append(
                 LightChange(

@@ -332,3 +332,11 @@ def test_all_cards_of_a_region_share_one_peildatum_after_one_approval(client):
     assert home.count("<strong>peildatum 1-1-2022</strong>") == 1  # stated once
     assert "/programma/eerste/?periode=2021-H2" in home
     assert "/programma/tweede/?periode=2021-H2" in home
+
+
+def test_a_project_not_reported_yet_is_no_change(world, people):
+    """At 1-1-2022 a reader sees no report (only drafts): no light "changed" to nothing."""
+    page = reads.programme_page(user=people.wethouder, slug="werken-aan-werk", period_key="2021-H2")
+    assert page.changes.previous.peildatum == H1
+    assert page.changes.lights == ()
+    assert page.changes.new_reds == ()
