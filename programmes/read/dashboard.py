@@ -295,10 +295,6 @@ class ProgrammeView:
     shows_drafts: bool
 
     @property
-    def attention_pks(self) -> frozenset[int]:
-        return frozenset(item.project.pk for item in self.attention)
-
-    @property
     def other_projects(self) -> tuple[ProjectStatus, ...]:
         """The running and planned projects that need no attention."""
         return tuple(p for p in self.overview.active_projects if not p.needs_attention)
