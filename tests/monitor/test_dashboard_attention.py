@@ -25,17 +25,19 @@ PILLAR = "Bijstelling"
 DRAFT_WORDS = "Conceptzin die een lezer nooit mag zien"
 
 
-def _indicator(name):
-    return indicator(name, target_value=D(100), target_date=datetime.date(2022, 12, 31))
+def _indicator(name, counts_towards=None):
+    return indicator(
+        name, target=counts_towards, target_value=D(100), target_date=datetime.date(2022, 12, 31)
+    )
 
 
-def _project(title, code, number, reports, **fields):
+def _project(title, code, number, reports, counts_towards=None, **fields):
     return project(
         title,
         code=code,
         number=number,
         pillar=PILLAR,
-        indicators=[_indicator(f"{title} uitstroom")],
+        indicators=[_indicator(f"{title} uitstroom", counts_towards)],
         reports=reports,
         **{**DATES, **fields},
     )
@@ -63,7 +65,13 @@ def world():
         "K",
         1,
         [
-            _approved(H2, "green", 1, "Kompas"),
+            _approved(
+                H2,
+                "green",
+                1,
+                "Kompas",
+                budget=[{"year": 2021, "budget": D(1000), "spent": D(300)}],
+            ),
             _approved(
                 H1,
                 "red",
@@ -74,6 +82,7 @@ def world():
                 budget=[{"year": 2021, "budget": D(1000), "spent": D(900), "forecast": D(400)}],
             ),
         ],
+        counts_towards=seeds.BEMIDDELD,
     )
     anker = _project(
         "Anker",
@@ -225,6 +234,12 @@ def test_what_changed_lists_exactly_the_changed_lights(world, people):
         assert change.was != change.now
     assert [m.title for m in changes.new_reds] == ["Kompas"]
     assert [m.title for m in changes.started] == ["Duin"]  # started 1-3-2021
+    # Kompas's outflow counts towards the programme target: 1 → 5 is +4.
+    (bemiddeld,) = changes.targets
+    assert (bemiddeld.was, bemiddeld.now, bemiddeld.delta) == (D(1), D(5), D(4))
+    # Spent in the half-year: Kompas 900 now against 300 at 1-1-2021 (the one project with a
+    # cost table at both peildata).
+    assert (changes.spent, changes.spent_projects) == (D(600), 1)
 
 
 def test_what_changed_on_a_world_with_two_peildata_lists_only_changed_lights(client):
