@@ -355,3 +355,17 @@ def test_a_project_not_reported_yet_is_no_change(world, people):
     assert page.changes.previous.peildatum == H1
     assert page.changes.lights == ()
     assert page.changes.new_reds == ()
+
+
+def test_plotly_only_on_pages_with_a_chart_and_deferred(client, world, people):
+    client.force_login(people.wethouder)
+    home = _text(client.get(reverse("dashboard:home")))
+    assert "plotly.min.js" not in home  # no chart on the home page
+    programme = _text(client.get(reverse("dashboard:programme", args=["werken-aan-werk"])))
+    scripts = re.findall(r"<script[^>]*plotly\.min\.js[^>]*>", programme)
+    assert len(scripts) == 1 and " defer" in scripts[0]
+    project_page = _text(client.get(reverse("dashboard:project", args=["werken-aan-werk", "K"])))
+    # No inline script or style on the dashboard pages (a CSP without unsafe-inline).
+    for page in (home, programme, project_page):
+        assert 'style="' not in page
+        assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", page)
