@@ -311,6 +311,59 @@ def project_light(indicator_lights: Iterable[Light | str]) -> Light:
     return worst_light(indicator_lights)
 
 
+class GreyReason(TextChoices):
+    """Why a light is grey, in the word a printed report puts beside it."""
+
+    NO_VALUE = "no_value", _("geen waarde")
+    NO_EXPECTATION = "no_expectation", _("nog geen verwachting")
+
+
+def grey_reason(statuses: Iterable[IndicatorStatus]) -> GreyReason | None:
+    """Why the light computed from these indicator statuses is grey, or None when it is not.
+
+    "nog geen verwachting": a value is known but there is nothing to hold it against yet
+    (before the first planned value, or an expectation equal to the baseline); "geen
+    waarde": no indicator has a value for the peildatum, or the project has no indicator.
+    """
+    statuses = list(statuses)
+    if project_light(s.light for s in statuses) != Light.GREY:
+        return None
+    if any(s.actual is not None for s in statuses):
+        return GreyReason.NO_EXPECTATION
+    return GreyReason.NO_VALUE
+
+
+class EvaluationStatus(TextChoices):
+    """The state of an agenda item in an evaluation, as the Zuid-Kennemerland evaluation
+    names them: the project's phase, with "vertraagd" for a running item whose latest
+    report marks an activity as delayed."""
+
+    NOT_STARTED = "not_started", _("niet gestart")
+    RUNNING = "running", _("lopend")
+    DELAYED = "delayed", _("vertraagd")
+    PAUSED = "paused", _("gepauzeerd")
+    COMPLETED = "completed", _("afgerond")
+    STOPPED = "stopped", _("gestopt")
+
+
+_EVALUATION_BY_PHASE = {
+    "planned": EvaluationStatus.NOT_STARTED,
+    "running": EvaluationStatus.RUNNING,
+    "on_hold": EvaluationStatus.PAUSED,
+    "completed": EvaluationStatus.COMPLETED,
+    "stopped": EvaluationStatus.STOPPED,
+}
+
+
+def evaluation_status(*, phase: str, is_delayed: bool) -> EvaluationStatus:
+    """An agenda item's evaluation state from its phase (Project.Status value) and whether
+    its latest report marks an activity as delayed (only a running item can be delayed)."""
+    status = _EVALUATION_BY_PHASE[phase]
+    if status == EvaluationStatus.RUNNING and is_delayed:
+        return EvaluationStatus.DELAYED
+    return status
+
+
 def lights_differ(*, reported: Light | str | None, computed: Light | str) -> bool:
     """True when a reported light disagrees with a computed one that is not grey."""
     if not reported or Light(computed) == Light.GREY:
@@ -636,27 +689,6 @@ def target_progress(*, target: Decimal, realised: Decimal | None) -> Decimal | N
 
 # --- Explaining a light (the dashboard's legend, badges and "aandacht nodig") ----------------
 
-# Why an indicator is grey: no value entered, or a value but nothing expected yet (before the
-# start, or no progress expected). The legend and the badges name these two reasons.
-GREY_NO_VALUE = "no_value"
-GREY_NO_EXPECTATION = "no_expectation"
-
-
-def grey_reason(indicator: IndicatorStatus) -> str:
-    """`GREY_NO_VALUE` or `GREY_NO_EXPECTATION` for a grey indicator, "" otherwise."""
-    if indicator.light != Light.GREY:
-        return ""
-    return GREY_NO_VALUE if indicator.actual is None else GREY_NO_EXPECTATION
-
-
-def grey_reason_label(reason: str) -> str:
-    """The reason in words, as the legend says it."""
-    if reason == GREY_NO_VALUE:
-        return gettext("geen waarde")
-    if reason == GREY_NO_EXPECTATION:
-        return gettext("nog geen verwachting")
-    return ""
-
 
 def indicator_basis(
     *,
@@ -675,7 +707,8 @@ def indicator_basis(
         return f"{value.day}-{value.month}-{value.year}" if value else "–"
 
     if indicator.light == Light.GREY:
-        reason = grey_reason_label(grey_reason(indicator))
+        grey = grey_reason([indicator])
+        reason = str(grey.label) if grey else ""
         if indicator.actual is None:
             return gettext("grijs: %(reason)s op %(date)s") % {
                 "reason": reason,

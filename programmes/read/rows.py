@@ -9,14 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.utils.translation import gettext
-
 from programmes import status
 from programmes.status import (
     BudgetStatus,
     BudgetYear,
     CostTotals,
     FundingTotals,
+    GreyReason,
     IndicatorStatus,
     Light,
     StatedTotal,
@@ -109,7 +108,8 @@ class IndicatorRow:
     @property
     def grey_reason(self) -> str:
         """Why the light is grey ("geen waarde", "nog geen verwachting"); "" otherwise."""
-        return status.grey_reason_label(status.grey_reason(self.status))
+        reason = status.grey_reason([self.status])
+        return str(reason.label) if reason else ""
 
     @property
     def is_revised(self) -> bool:
@@ -271,17 +271,6 @@ class ProjectStatus:
         )
 
     @property
-    def grey_reason(self) -> str:
-        """Why the computed light is grey ("geen waarde", "nog geen verwachting", or "geen
-        indicatoren" for a project without any); "" when it is not grey."""
-        if self.computed_light != Light.GREY:
-            return ""
-        if not self.indicators:
-            return gettext("geen indicatoren")
-        reasons = dict.fromkeys(row.grey_reason for row in self.indicators if row.grey_reason)
-        return ", ".join(reasons)
-
-    @property
     def lowest_progress(self) -> Decimal | None:
         """The progress ratio of the indicator furthest behind (for "aandacht nodig")."""
         ratios = [row.status.progress for row in self.indicators if row.status.progress is not None]
@@ -300,6 +289,11 @@ class ProjectStatus:
     def shown_light(self) -> Light:
         """The reported light where there is one, else the computed one (for counts)."""
         return self.reported_light or self.computed_light
+
+    @property
+    def grey_reason(self) -> GreyReason | None:
+        """Why the computed light is grey ("geen waarde", "nog geen verwachting"), or None."""
+        return status.grey_reason(i.status for i in self.indicators)
 
 
 @dataclass(frozen=True)

@@ -198,7 +198,7 @@ def test_readers_never_see_concept_figures(client, world, people, role):
     baken = next(p for p in view.overview.projects if p.code == "B")
     assert baken.report is None and baken.reported_light is None
     # Its computed light is grey, and says why: the draft's value does not count.
-    assert baken.computed_light == "grey" and baken.grey_reason == "geen waarde"
+    assert baken.computed_light == "grey" and baken.grey_reason.label == "geen waarde"
     programme_page = _text(
         client.get(reverse("dashboard:programme", args=[slug]) + "?periode=2021-H2")
     )

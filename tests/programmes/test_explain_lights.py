@@ -21,12 +21,22 @@ def test_grey_says_which_reason():
     no_expectation = status.indicator_status(
         baseline=D(0), target=D(10), expected=None, actual=D(2)
     )
-    assert status.grey_reason(no_value) == status.GREY_NO_VALUE
-    assert status.grey_reason(no_expectation) == status.GREY_NO_EXPECTATION
-    assert status.grey_reason_label(status.grey_reason(no_value)) == "geen waarde"
-    assert status.grey_reason_label(status.grey_reason(no_expectation)) == "nog geen verwachting"
+    assert status.grey_reason([no_value]) == status.GreyReason.NO_VALUE
+    assert status.grey_reason([no_expectation]) == status.GreyReason.NO_EXPECTATION
+    assert status.GreyReason.NO_VALUE.label == "geen waarde"
+    assert status.GreyReason.NO_EXPECTATION.label == "nog geen verwachting"
     green = status.indicator_status(baseline=D(0), target=D(10), expected=D(5), actual=D(5))
-    assert status.grey_reason(green) == ""
+    assert status.grey_reason([green]) is None
+    # The basis of a grey light names its reason.
+    basis = status.indicator_basis(
+        indicator=no_value,
+        peildatum=datetime.date(2021, 7, 1),
+        start_date=None,
+        target_date=None,
+        planned=None,
+        target=D(10),
+    )
+    assert basis == "grijs: geen waarde op 1-7-2021"
 
 
 def test_basis_of_zorgstart_in_words():
