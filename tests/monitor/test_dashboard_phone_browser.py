@@ -3,20 +3,19 @@ Vechtstreek only), on a phone (390×844) and a desk (1366×900): home names the 
 need attention with their explanation, following a name keeps the peildatum, no page is
 wider than the phone, and the first chart page stays light (plotly.js compressed).
 
-Screenshots of each page at both sizes are saved in docs/screenshots/ for review."""
-
-from pathlib import Path
+Screenshots of each page at both sizes are saved in test-output/screenshots/ for review; the
+reviewed ones are kept in docs/screenshots/."""
 
 import pytest
 from django.db import connections
 from django.test.testcases import LiveServerThread
 
 from programmes.demo import load_demo
-from tests.browser_support import sign_in
+from tests.browser_support import SCREENSHOTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = SCREENSHOTS
 SIZES = {"telefoon": (390, 844), "bureau": (1366, 900)}
 PROGRAMME = "/programma/werken-aan-werk-gooi-en-vechtstreek/"
 
