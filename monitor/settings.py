@@ -92,7 +92,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # i16: first, so every log line and response of a request carries its id (X-Request-ID).
     "monitor.middleware.RequestIDMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise; with DEBUG it serves gzip and brotli copies too (monitor/staticfinders.py).
+    "monitor.staticfinders.CompressingWhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # After WhiteNoise, which serves static files precompressed and never reaches it; before
     # everything that writes the body. HTML, CSV and JSON only (docs/dashboard.md).

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from monitor import charts, national
 from monitor.forms import ProgrammeFilterForm, RegionFilterForm
-from programmes import permissions, selectors
+from programmes import permissions
+from programmes.read import dashboard as reads
 
 SORT_CHOICES = (
     ("naam", _("naam")),
@@ -45,7 +46,9 @@ def home(request):
                 "shares_chart": national.shares_chart(overview),
             },
         )
-    dashboard = selectors.home_dashboard(user=request.user, region_code=region_code)
+    dashboard = reads.home(
+        user=request.user, region_code=region_code, period_key=request.GET.get("periode", "")
+    )
     form = RegionFilterForm(request.GET or None, regions=dashboard.region_choices)
     return render(
         request,
@@ -56,14 +59,16 @@ def home(request):
 
 @login_required
 def programme(request, slug):
-    overview = selectors.programme_dashboard(
+    page = reads.programme_page(
         user=request.user, slug=slug, period_key=request.GET.get("periode", "")
     )
-    if overview is None:
+    if page is None:
         raise Http404
+    overview = page.overview
     form = ProgrammeFilterForm(request.GET or None, overview=overview)
     shown = overview.filtered(**form.filters()) if form.is_bound and form.is_valid() else overview
     context = {
+        "page": page,
         "overview": overview,
         "shown": shown,
         "form": form,
@@ -82,7 +87,7 @@ def programme(request, slug):
 
 @login_required
 def project(request, slug, code):
-    data = selectors.project_dashboard(
+    data = reads.project_page(
         user=request.user,
         programme_slug=slug,
         code=code,
@@ -95,6 +100,7 @@ def project(request, slug, code):
         "programme": data.programme,
         "periods": data.periods,
         "project": status,
+        "shows_drafts": data.shows_drafts,
         "indicator_charts": [
             (row, charts.indicator_chart(row, start_date=status.start_date))
             for row in status.indicators

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +30,68 @@ from programmes.services import derived
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_PASSWORD = "demo"
+
+
+# --- Judgements the seed states in words (seed 001, Gooi en Vechtstreek) ----------------------
+# Where the monitor says how a project is doing in words, that judgement is recorded as the
+# reported light, with the sentence as the explanation and marked as derived from the source
+# text (fixtures/demo/README.md lists each). The words map to a light by `light_from_words`;
+# a sentence without one of these words leaves the project without a reported light.
+DERIVED_MARK = "Stoplicht afgeleid uit de brontekst (seed 001): "
+_WORDS = (
+    (re.compile(r"\b(meer dan |goed )?op koers\b|\bvolgens doel\b", re.IGNORECASE), "green"),
+    (re.compile(r"\blo(opt|pen)\b(\s+\w+){0,3}?\s+achter\b", re.IGNORECASE), "amber"),
+    (re.compile(r"\bligt stil\b|\bgestopt wegens\b", re.IGNORECASE), "red"),
+)
+SEED_001 = "001_d4c38c552a88b945.txt"
+SOURCE_LIGHTS: dict[tuple[str, str, str], str] = {
+    # (programme slug, project code, peildatum): the sentence of seed 001
+    ("werken-aan-werk-gooi-en-vechtstreek", "BIJ-02", "2021-07-01"): (
+        "De projecten Hout en Waardetas kenden een latere start en lopen daardoor achter."
+    ),
+    ("werken-aan-werk-gooi-en-vechtstreek", "BIJ-03", "2021-07-01"): (
+        "De projecten Hout en Waardetas kenden een latere start en lopen daardoor achter."
+    ),
+    ("werken-aan-werk-gooi-en-vechtstreek", "BIJ-04", "2021-07-01"): (
+        "Daarmee loopt het project achter met de uitstroomdoelstelling maar nu de basis is "
+        "gelegd verwachten we het tweede half jaar snellere uitstroom te realiseren."
+    ),
+    ("werken-aan-werk-gooi-en-vechtstreek", "BIJ-05", "2021-07-01"): (
+        "Het grootste project, ZorgStart, loopt na een vliegende start met 279 aanmeldingen "
+        "(tot en met Q2), goed op koers."
+    ),
+    ("werken-aan-werk-gooi-en-vechtstreek", "BIJ-06", "2021-07-01"): (
+        "Het project Jongeren heeft na drie maanden geleid tot een uitstroom van 11 jongeren "
+        "naar een baan en ligt daarmee goed op koers."
+    ),
+    ("perspectief-op-werk-gooi-en-vechtstreek", "POW-03", "2021-07-01"): (
+        "Met de tot nu toe gerealiseerde instroom en diplomarendement loopt het project meer "
+        "dan op koers."
+    ),
+    ("perspectief-op-werk-gooi-en-vechtstreek", "POW-05", "2021-07-01"): (
+        "Daarmee loopt het iets achter op planning, er is echter geen reden om te verwachten "
+        "dat de doelstelling voor 2021 niet wordt behaald."
+    ),
+}
+# Programme targets with a realisation the seed gives at programme level:
+# (programme slug, target name, peildatum) -> (value, the sentence).
+SOURCE_TARGET_VALUES: dict[tuple[str, str, str], tuple[str, str]] = {
+    ("werken-aan-werk-gooi-en-vechtstreek", "Aantal trajecten", "2021-07-01"): (
+        "385",
+        "Er zijn 385 kandidaten gestart (tot en met juni 2021) (seed 001, Algemeen).",
+    ),
+}
+
+
+def light_from_words(sentence: str) -> str:
+    """The light a sentence of a seed states in words ("" when it states none): "op koers",
+    "meer dan op koers", "volgens doel", "goed op koers" are groen; "loopt (iets) achter",
+    "lopen achter" oranje; "ligt stil", "gestopt wegens" rood. The worst stated light wins."""
+    found = [light for pattern, light in _WORDS if pattern.search(sentence)]
+    for light in ("red", "amber", "green"):
+        if light in found:
+            return light
+    return ""
 
 
 @dataclass
@@ -141,6 +204,13 @@ class Loader:
             )
             for item in data.get("periods", [])
         }
+        for (slug, name, peildatum), (value, source) in SOURCE_TARGET_VALUES.items():
+            if slug == programme.slug and name in targets and peildatum in periods:
+                self.upsert(
+                    m.ProgrammeTargetValue,
+                    {"target": targets[name], "period": periods[peildatum]},
+                    {"value": _decimal(value), "source": source},
+                )
         pillars = {
             item["name"]: self.upsert(
                 m.Pillar,
@@ -211,14 +281,20 @@ class Loader:
             self.load_report(project, report_data, periods, indicators, sources)
 
     def load_report(self, project, data, periods, indicators, sources) -> None:
+        derived_light = ""
+        sentence = SOURCE_LIGHTS.get((project.programme.slug, project.code, data["peildatum"]))
+        if sentence and not data.get("reported_light"):
+            derived_light = light_from_words(sentence)
         report = self.upsert(
             m.ProgressReport,
             {"project": project, "period": periods[data["peildatum"]]},
             {
                 "state": data.get("state", m.ProgressReport.State.DRAFT),
                 "summary": data.get("summary", ""),
-                "reported_light": data.get("reported_light") or "",
-                "light_explanation": data.get("light_explanation", ""),
+                "reported_light": data.get("reported_light") or derived_light,
+                "light_explanation": f"{DERIVED_MARK}\u201c{sentence}\u201d"
+                if derived_light
+                else data.get("light_explanation", ""),
                 "light_cause": data.get("light_cause", ""),
                 "light_consequences": data.get("light_consequences", ""),
                 "light_recovery": data.get("light_recovery", ""),

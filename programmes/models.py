@@ -252,6 +252,41 @@ class ProgrammeTarget(models.Model):
         return self.name
 
 
+class ProgrammeTargetValue(models.Model):
+    """A programme target's realisation at one peildatum as reported at programme level
+    (the seed 001 monitor: "385 kandidaten gestart (tot en met juni 2021)"). Where set, it is
+    shown instead of the sum of the project indicators that count towards the target."""
+
+    target = models.ForeignKey(
+        ProgrammeTarget,
+        verbose_name=_("programmadoel"),
+        on_delete=models.CASCADE,
+        related_name="values",
+    )
+    period = models.ForeignKey(
+        "ReportingPeriod",
+        verbose_name=_("periode"),
+        on_delete=models.CASCADE,
+        related_name="target_values",
+    )
+    value = models.DecimalField(_("realisatie"), **VALUE)
+    source = models.TextField(_("bron"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("realisatie programmadoel")
+        verbose_name_plural = _("realisaties programmadoelen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "period"], name="one_target_value_per_period"
+            ),
+            non_negative("value", "programmetargetvalue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} @ {self.period_id}: {self.value}"
+
+
 class ProjectQuerySet(models.QuerySet):
     def active(self) -> ProjectQuerySet:
         """Projects shown in the main monitor: planned or running."""

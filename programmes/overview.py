@@ -2,7 +2,7 @@
 
 `programme_overview(programme=..., period=...)`, `programme_overviews(programmes=[...])` and
 `project_overview(project=..., period=...)` load everything with a fixed number of queries
-(17 for one or several programmes, 13 for a project, whatever the number of projects or
+(18 for one or several programmes, 13 for a project, whatever the number of projects or
 periods) and return frozen dataclasses holding plain values only: no model instances, so a
 template or a PDF cannot trigger a lazy query, and every output shows the same figures.
 
@@ -25,9 +25,13 @@ light itself, check permissions (callers pass a programme the user may read, see
 
 Choices made once, here:
 
-- Which report counts: the period's report whatever its state. Its state is exposed
-  (`ReportInfo.state`, `.state_label`, `.is_approved`) so that screens and PDFs can label
-  figures that are not approved yet ("concept", "ingediend").
+- Which report counts: the period's report whatever its state, unless the caller builds for
+  a reader (`show_drafts=False`, `drafts_of=`): then concept and returned reports are left
+  out before anything is computed. Its state is exposed (`ReportInfo.state`,
+  `.state_label`, `.is_approved`) so that screens and PDFs can label figures that are not
+  approved yet ("voorlopig").
+- A programme target's realisation: the value reported at programme level for the period
+  (`ProgrammeTargetValue`) where there is one, else the sum of its indicators.
 - Value at a period: the realisation entered in that period's report. The indicator light at
   a period uses that value; without one the light is grey ("geen gegevens").
 - Realisation to date (programme targets, chart tables): for a cumulative indicator the
@@ -48,7 +52,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from django.db.models import Max, Q
 
@@ -56,6 +60,7 @@ from programmes.models import (
     Pillar,
     Programme,
     ProgrammeTarget,
+    ProgrammeTargetValue,
     ProgressReport,
     Project,
     ReportingPeriod,
@@ -68,6 +73,7 @@ from programmes.read.compute import (
     report_finances,
 )
 from programmes.read.context import (
+    READABLE_STATES,
     _Context,
     period_info,
     programme_info,
@@ -106,6 +112,7 @@ __all__ = [
     "PeriodStatus",
     "PillarGroup",
     "PlanLineRow",
+    "READABLE_STATES",
     "PlanningChangeRow",
     "ProgrammeInfo",
     "ProgrammeOverview",
@@ -131,34 +138,53 @@ def programme_overview(
     programme: Programme,
     period: ReportingPeriod | None = None,
     periods: Sequence[ReportingPeriod] | None = None,
+    show_drafts: bool = True,
 ) -> ProgrammeOverview:
     """Everything the dashboard, the programme monitor PDF and the export show of a programme.
 
     `period` is the peildatum to show (default: the latest with a report); `periods` the
     columns of the lights matrix (default: every period up to the selected one).
+    `show_drafts=False` (readers: wethouder, ministerie) leaves out every report that is not
+    submitted or approved, as if it did not exist.
     """
     if period is not None and period.programme_id != programme.pk:
         raise ValueError("The period belongs to another programme.")
     (overview,) = _build_overviews(
-        [programme], chosen={programme.pk: period} if period else {}, matrix_periods=periods
+        [programme],
+        chosen={programme.pk: period} if period else {},
+        matrix_periods=periods,
+        drafts_of=None if show_drafts else frozenset(),
     )
     return overview
 
 
 def programme_overviews(
-    *, programmes: Iterable[Programme], with_history: bool = True
+    *,
+    programmes: Iterable[Programme],
+    with_history: bool = True,
+    periods: dict[int, ReportingPeriod] | None = None,
+    drafts_of: Collection[int] | None = None,
+    history_depth: int | None = None,
 ) -> list[ProgrammeOverview]:
-    """Several programmes, each at its default period, with the same fixed number of queries
-    as one (the home page of a ministry reader shows every region).
+    """Several programmes, each at its default period (or `periods[programme.pk]`), with the
+    same fixed number of queries as one (the home page shows every programme of a region).
 
     `with_history=False` leaves out the lights matrix (empty `matrix_periods` and project
     `history`): every figure of the selected period stays the same, at a tenth of the work
-    for a programme with ten periods. The home page needs no matrix.
+    for a programme with ten periods. `history_depth=2` keeps only the selected period and
+    the one before it (what changed since the previous peildatum). `drafts_of`: the
+    programmes whose drafts the user may see (None: all; readers pass an empty set).
     """
     programmes = list(programmes)
     if not programmes:
         return []
-    return _build_overviews(programmes, chosen={}, matrix_periods=None if with_history else ())
+    return _build_overviews(
+        programmes,
+        chosen=dict(periods or {}),
+        matrix_periods=None if with_history or history_depth else (),
+        drafts_of=drafts_of,
+        history_depth=history_depth,
+    )
 
 
 def project_overview(
@@ -166,6 +192,7 @@ def project_overview(
     project: Project,
     period: ReportingPeriod | None = None,
     periods: Sequence[ReportingPeriod] | None = None,
+    show_drafts: bool = True,
 ) -> ProjectStatus:
     """One project as the programme overview shows it, with its history for the charts.
 
@@ -177,13 +204,15 @@ def project_overview(
     if period is not None and period.programme_id != programme.pk:
         raise ValueError("The period belongs to another programme.")
     periods_by_programme = _load_periods([programme.pk])
-    latest = {} if period else _latest_reported(Q(project=project))
+    readable = Q() if show_drafts else Q(state__in=READABLE_STATES)
+    latest = {} if period else _latest_reported(Q(project=project) & readable)
     context = _context(
         programme,
         periods_by_programme[programme.pk],
         chosen=period,
         latest=latest.get(programme.pk),
         matrix_periods=periods,
+        show_drafts=show_drafts,
     )
     (result,) = _build_projects(Project.objects.filter(pk=project.pk), {programme.pk: context})
     return result
@@ -194,16 +223,24 @@ def _build_overviews(
     *,
     chosen: dict[int, ReportingPeriod],
     matrix_periods: Sequence[ReportingPeriod] | None,
+    drafts_of: Collection[int] | None = None,
+    history_depth: int | None = None,
 ) -> list[ProgrammeOverview]:
     """Queries: regions (only when not loaded yet), periods, latest reported period, the
-    project queries of `_build_projects`, pillars, targets and their revisions."""
+    project queries of `_build_projects`, pillars, targets and their revisions, the targets'
+    programme-level realisations."""
     if any("region" not in p._state.fields_cache for p in programmes):
         by_pk = Programme.objects.select_related("region").in_bulk([p.pk for p in programmes])
         programmes = [by_pk[p.pk] for p in programmes]
     ids = [p.pk for p in programmes]
     periods_by_programme = _load_periods(ids)
     missing = [pk for pk in ids if pk not in chosen]
-    latest = _latest_reported(Q(period__programme_id__in=missing)) if missing else {}
+    readable = (
+        Q()
+        if drafts_of is None
+        else Q(state__in=READABLE_STATES) | Q(period__programme_id__in=list(drafts_of))
+    )
+    latest = _latest_reported(Q(period__programme_id__in=missing) & readable) if missing else {}
     contexts = {
         p.pk: _context(
             p,
@@ -211,6 +248,8 @@ def _build_overviews(
             chosen=chosen.get(p.pk),
             latest=latest.get(p.pk),
             matrix_periods=matrix_periods,
+            show_drafts=drafts_of is None or p.pk in drafts_of,
+            history_depth=history_depth,
         )
         for p in programmes
     }
@@ -227,6 +266,14 @@ def _build_overviews(
         .prefetch_related("revisions")
     ):
         targets_by_programme[target.programme_id].append(target)
+    target_values = {
+        (target_id, period_id): (value, source)
+        for target_id, period_id, value, source in ProgrammeTargetValue.objects.filter(
+            target__programme_id__in=ids
+        )
+        .order_by()
+        .values_list("target_id", "period_id", "value", "source")
+    }
     return [
         _programme(
             programme,
@@ -234,6 +281,7 @@ def _build_overviews(
             projects_by_programme[programme.pk],
             pillars_by_programme[programme.pk],
             targets_by_programme[programme.pk],
+            target_values,
         )
         for programme in programmes
     ]
@@ -270,6 +318,8 @@ def _context(
     chosen: ReportingPeriod | None,
     latest: datetime.date | None,
     matrix_periods: Sequence[ReportingPeriod] | None,
+    show_drafts: bool = True,
+    history_depth: int | None = None,
 ) -> _Context:
     all_periods = tuple(period_info(p) for p in periods)
     if chosen is not None:
@@ -284,6 +334,8 @@ def _context(
         matrix = tuple(p for p in all_periods if p.peildatum <= selected.peildatum)
     else:
         matrix = ()
+    if history_depth is not None:
+        matrix = matrix[-history_depth:]
     return _Context(
         programme_slug=programme.slug,
         all_periods=all_periods,
@@ -292,4 +344,5 @@ def _context(
         thresholds=thresholds_for(programme),
         programme_start=programme.start_date,
         programme_end=programme.end_date,
+        show_drafts=show_drafts,
     )

@@ -685,3 +685,73 @@ def target_progress(*, target: Decimal, realised: Decimal | None) -> Decimal | N
     if realised is None or target <= 0:
         return None
     return realised / target
+
+
+# --- Explaining a light (the dashboard's legend, badges and "aandacht nodig") ----------------
+
+
+def indicator_basis(
+    *,
+    indicator: IndicatorStatus,
+    peildatum: datetime.date | None,
+    start_date: datetime.date | None,
+    target_date: datetime.date | None,
+    planned: Decimal | None,
+    target: Decimal,
+) -> str:
+    """What a computed indicator light rests on, in one Dutch sentence, e.g.
+    "43 van verwacht 51 (84 %) op 1-7-2021; verwachting lineair van 1-2-2021 tot 31-1-2023".
+    """
+
+    def day(value: datetime.date | None) -> str:
+        return f"{value.day}-{value.month}-{value.year}" if value else "–"
+
+    if indicator.light == Light.GREY:
+        grey = grey_reason([indicator])
+        reason = str(grey.label) if grey else ""
+        if indicator.actual is None:
+            return gettext("grijs: %(reason)s op %(date)s") % {
+                "reason": reason,
+                "date": day(peildatum),
+            }
+        return gettext("grijs: %(reason)s op %(date)s (realisatie %(actual)s)") % {
+            "reason": reason,
+            "date": day(peildatum),
+            "actual": nl_number(indicator.actual),
+        }
+    if indicator.target_reached:
+        figures = gettext("%(actual)s, streefwaarde %(target)s gehaald op %(date)s") % {
+            "actual": nl_number(indicator.actual),
+            "target": nl_number(target),
+            "date": day(peildatum),
+        }
+    else:
+        figures = gettext("%(actual)s van verwacht %(expected)s (%(pct)s) op %(date)s") % {
+            "actual": nl_number(indicator.actual),
+            "expected": nl_number(indicator.expected, 0),
+            "pct": f"{nl_number(indicator.progress_percent)} %",
+            "date": day(peildatum),
+        }
+    if planned is not None:
+        line = gettext("verwachting volgens de planning van deze periode")
+    else:
+        line = gettext("verwachting lineair van %(start)s tot %(end)s") % {
+            "start": day(start_date),
+            "end": day(target_date),
+        }
+    return f"{figures}; {line}"
+
+
+def needs_attention(*, reported: Light | str | None, computed: Light | str) -> bool:
+    """A project needs attention when its reported or its computed light is oranje or rood."""
+    lights = {Light(computed)} | ({Light(reported)} if reported else set())
+    return bool(lights & {Light.AMBER, Light.RED})
+
+
+def attention_order(
+    *, reported: Light | str | None, computed: Light | str, progress: Decimal | None
+) -> tuple:
+    """The order of "aandacht nodig": the worse of both lights first (rood before oranje),
+    then the furthest behind (lowest progress ratio; unknown progress last)."""
+    worst = worst_light([computed, *([reported] if reported else [])])
+    return (-worst.severity, progress is None, progress if progress is not None else ZERO)

@@ -31,6 +31,7 @@ from programmes.models import (
 )
 from programmes.read.context import (
     _REPORT_FIELDS,
+    READABLE_STATES,
     _Context,
     _Loaded,
     _ReportRow,
@@ -106,11 +107,13 @@ def _build_projects(projects, contexts: dict[int, _Context]) -> list[ProjectStat
         .values_list("indicator_id", "previous_value", "new_value", "revised_on", "reason")
     ):
         revisions[indicator_id].append(RevisionInfo(previous, new, revised_on, reason))
+    programme_of = {p.pk: p.programme_id for p in project_list}
     reports = {
         (row[1], row[2]): _ReportRow(*row)
         for row in ProgressReport.objects.filter(project_id__in=project_ids)
         .order_by()
         .values_list(*_REPORT_FIELDS)
+        if row[3] in READABLE_STATES or contexts[programme_of[row[1]]].show_drafts
     }
     period_of_report = {report.pk: period_id for (_, period_id), report in reports.items()}
     loaded = _Loaded(
@@ -216,6 +219,7 @@ def _programme(
     projects: list[ProjectStatus],
     pillars: list[Pillar],
     targets: list[ProgrammeTarget],
+    target_values: dict[tuple[int, int], tuple[Decimal, str]] | None = None,
 ) -> ProgrammeOverview:
     active = [p for p in projects if p.is_active]
     groups = [
@@ -239,7 +243,7 @@ def _programme(
         matrix_periods=context.matrix,
         pillars=tuple(groups),
         finished=tuple(p for p in projects if not p.is_active),
-        targets=_targets(targets, projects),
+        targets=_targets(targets, projects, context, target_values or {}),
         positive_highlights=tuple(h for h in highlights if h.kind == "positive"),
         adjusted_highlights=tuple(h for h in highlights if h.kind == "adjusted"),
         computed_counts=status.count_lights(p.computed_light for p in active),
@@ -359,6 +363,21 @@ def _indicator_row(
             thresholds=context.thresholds,
             higher_is_better=indicator.higher_is_better,
         )
+    start_date, target_date = status.expectation_line(
+        project_start=project.start_date,
+        project_end=project.end_date,
+        programme_start=context.programme_start,
+        programme_end=context.programme_end,
+        target_date=indicator.target_date,
+    )
+    basis = status.indicator_basis(
+        indicator=row_status,
+        peildatum=selected.peildatum if selected else None,
+        start_date=start_date,
+        target_date=target_date,
+        planned=point.planned if point else None,
+        target=point.target if point else indicator.target_value,
+    )
     previous = None
     note = ""
     if selected is not None:
@@ -387,6 +406,7 @@ def _indicator_row(
         note=note,
         status=row_status,
         history=tuple(points[p.pk] for p in context.matrix),
+        basis=basis,
     )
     return row, {pk: point.light for pk, point in points.items()}
 
@@ -590,13 +610,24 @@ def _highlight(project: ProjectStatus) -> Highlight:
         state=report.state,
         state_label=report.state_label,
         order=report.highlight_order,
+        reported_light=project.reported_light,
+        computed_light=project.computed_light,
+        computed_basis=project.computed_basis,
     )
 
 
 def _targets(
-    targets: list[ProgrammeTarget], projects: list[ProjectStatus]
+    targets: list[ProgrammeTarget],
+    projects: list[ProjectStatus],
+    context: _Context,
+    target_values: dict[tuple[int, int], tuple[Decimal, str]],
 ) -> tuple[TargetStatus, ...]:
-    """Programme targets; realisation = sum of the realisation to date of linked indicators."""
+    """Programme targets; realisation = the value reported at programme level for the
+    selected peildatum where there is one, else the sum of the realisation to date of the
+    linked indicators."""
+    selected = context.selected
+    earlier = [p for p in context.all_periods if selected and p.peildatum < selected.peildatum]
+    previous = earlier[-1] if earlier else None
     linked: dict[int, list[IndicatorRow]] = defaultdict(list)
     for project in projects:
         for row in project.indicators:
@@ -605,7 +636,9 @@ def _targets(
     result = []
     for target in targets:
         rows = linked.get(target.pk, [])
-        realised = _sum(row.realised_to_date for row in rows)
+        own = target_values.get((target.pk, selected.pk)) if selected else None
+        realised = own[0] if own else _sum(row.realised_to_date for row in rows)
+        before = target_values.get((target.pk, previous.pk)) if previous else None
         revisions = _revisions(target)
         result.append(
             TargetStatus(
@@ -619,6 +652,9 @@ def _targets(
                 realised=realised,
                 progress=status.target_progress(target=target.target_value, realised=realised),
                 indicator_count=len(rows),
+                has_own_realisation=own is not None,
+                realisation_source=own[1] if own else "",
+                previous_realised=before[0] if before else None,
             )
         )
     return tuple(result)

@@ -74,6 +74,9 @@ class _Context:
     thresholds: Thresholds
     programme_start: datetime.date
     programme_end: datetime.date
+    # False for readers (wethouder, ministerie): drafts and returned reports are left out as
+    # if they did not exist, so no draft figure or light reaches them.
+    show_drafts: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,9 @@ class _ReportRow:
     def is_approved(self) -> bool:
         return self.state == ProgressReport.State.APPROVED
 
+
+# The report states every reader may see: submitted (voorlopig) and approved.
+READABLE_STATES = frozenset({ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED})
 
 _REPORT_FIELDS = [f.name for f in dataclasses.fields(_ReportRow)]
 

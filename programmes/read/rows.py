@@ -100,10 +100,17 @@ class IndicatorRow:
     note: str
     status: IndicatorStatus
     history: tuple[IndicatorPoint, ...]
+    basis: str = ""  # what the computed light rests on, in words (status.indicator_basis)
 
     @property
     def light(self) -> Light:
         return self.status.light
+
+    @property
+    def grey_reason(self) -> str:
+        """Why the light is grey ("geen waarde", "nog geen verwachting"); "" otherwise."""
+        reason = status.grey_reason([self.status])
+        return str(reason.label) if reason else ""
 
     @property
     def is_revised(self) -> bool:
@@ -259,6 +266,30 @@ class ProjectStatus:
         return _stated(self.report, "stated_income_total", self.funding_total, "budgeted")
 
     @property
+    def computed_basis(self) -> str:
+        """What the computed light rests on: the basis of the indicators with that light."""
+        return "; ".join(
+            f"{row.name}: {row.basis}"
+            for row in self.indicators
+            if row.light == self.computed_light
+        )
+
+    @property
+    def lowest_progress(self) -> Decimal | None:
+        """The progress ratio of the indicator furthest behind (for "aandacht nodig")."""
+        ratios = [row.status.progress for row in self.indicators if row.status.progress is not None]
+        return min(ratios) if ratios else None
+
+    @property
+    def needs_attention(self) -> bool:
+        return status.needs_attention(reported=self.reported_light, computed=self.computed_light)
+
+    @property
+    def is_provisional(self) -> bool:
+        """Figures from a report that is not approved yet: shown as "voorlopig"."""
+        return self.report is not None and not self.report.is_approved
+
+    @property
     def shown_light(self) -> Light:
         """The reported light where there is one, else the computed one (for counts)."""
         return self.reported_light or self.computed_light
@@ -301,6 +332,11 @@ class TargetStatus:
     realised: Decimal | None
     progress: Decimal | None  # ratio of the target, from status.target_progress
     indicator_count: int
+    # Reported at programme level for this peildatum (ProgrammeTargetValue), used instead of
+    # the sum of the indicators; its source sentence; the one of the previous peildatum.
+    has_own_realisation: bool = False
+    realisation_source: str = ""
+    previous_realised: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -313,6 +349,17 @@ class Highlight:
     state: str
     state_label: str
     order: int | None = None  # its place in the source's list (ProgressReport.highlight_order)
+    # The project's lights beside the highlight, so that "goed op koers" next to a computed
+    # oranje is explained (the basis of the computed light).
+    reported_light: Light | None = None
+    computed_light: Light | None = None
+    computed_basis: str = ""
+
+    @property
+    def lights_differ(self) -> bool:
+        return bool(self.computed_light) and status.lights_differ(
+            reported=self.reported_light, computed=self.computed_light or Light.GREY
+        )
 
 
 @dataclass(frozen=True)

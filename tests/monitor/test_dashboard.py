@@ -52,10 +52,11 @@ def test_wethouder_sees_own_region_only(client, wethouder, other_region):
 def test_wethouder_reaches_a_project_in_two_clicks(client, wethouder):
     client.force_login(wethouder)
     home = text(client.get(HOME))
-    assert f'href="{PROGRAMME}"' in home
-    programme = client.get(PROGRAMME)
+    # Every link carries the page's one peildatum (1-7-2021 is "2021-H1").
+    assert f'href="{PROGRAMME}?periode=2021-H1"' in home
+    programme = client.get(PROGRAMME + "?periode=2021-H1")
     assert programme.status_code == 200
-    assert f'href="{PROJECT}"' in text(programme)
+    assert f'href="{PROJECT}?periode=2021-H1"' in text(programme)
     assert client.get(PROJECT).status_code == 200
 
 
@@ -103,7 +104,7 @@ def test_lights_are_words_and_shapes_and_agree_with_the_builder(client, wethoude
     assert zorgstart.reported_light == Light.GREEN
 
     page = text(client.get(PROGRAMME))
-    row = re.search(r"<tr>\s*<td class=\"num\">5</td>.*?</tr>", page, re.S).group(0)
+    row = re.search(r"<tr>\s*<td class=\"num cell-number\">5</td>.*?</tr>", page, re.S).group(0)
     assert "light-green" in row and "groen" in row  # reported
     assert "light-amber" in row and "oranje" in row  # computed
     assert "light-shape" in row  # a shape, not colour alone
@@ -134,13 +135,13 @@ def test_filters_by_light_status_pillar_and_period(client, wethouder, gooi):
     red = text(client.get(PROGRAMME + "?licht=red"))
     assert "Geen lopende projecten voor dit filter." in red
     amber = text(client.get(PROGRAMME + "?licht=amber"))
-    assert 'href="' + PROJECT + '"' in amber
+    assert 'href="' + PROJECT + '?periode=2021-H1"' in amber
     completed = text(client.get(PROGRAMME + "?fase=completed"))
     assert "Schoonhuis continueren" in completed
     assert "Geen lopende projecten voor dit filter." in completed
     pillar = gooi.pillars.get()
     by_pillar = text(client.get(PROGRAMME + f"?pijler={pillar.pk}"))
-    assert 'href="' + PROJECT + '"' in by_pillar
+    assert 'href="' + PROJECT + '?periode=2021-H1"' in by_pillar
     earlier = text(client.get(PROGRAMME + "?periode=2020-H2"))
     assert "<strong>peildatum 1-1-2021</strong>" in earlier
 
@@ -150,7 +151,7 @@ def test_invalid_filter_is_refused_with_a_message_not_an_error(client, wethouder
     response = client.get(PROGRAMME + "?licht=paars&pijler=abc")
     assert response.status_code == 200
     assert "is-invalid" in text(response)
-    assert 'href="' + PROJECT + '"' in text(response)  # nothing filtered away
+    assert 'href="' + PROJECT + '?periode=2021-H1"' in text(response)  # nothing filtered away
 
 
 def test_project_page_draws_charts_from_our_own_plotly_with_tables(client, wethouder):

@@ -17,21 +17,27 @@ pytestmark = pytest.mark.django_db
 # Every page starts with 4 queries for the signed-in user: the session, the user, and the
 # user's own and group permissions (permissions.sees_everything asks for the ministry one).
 #
-# Home: + visible regions, visible programmes (with region), and the overview builder for
-# all visible programmes at once (17): periods, latest reported period, projects (with
-# pillar and owner), partners, indicators, indicator revisions, planned values, the plans'
-# cost per year, reports, indicator values, budget lines, funding lines (with source),
-# activities, planning changes, pillars, targets, target revisions = 23.
-HOME_QUERIES = 23
-# Programme: + the programme (scoped to the user, with its region), the builder (17) and
-# whether the user may enter data (the import link) = 23. With ?periode= one query finds
-# that period and the builder skips "latest reported" = 23.
-PROGRAMME_QUERIES = 23
-# Project: + the programme (scoped), the project by code, the programme's periods (for the
-# period choice), and the project builder (14): periods, latest reported period of the
-# project, the project, partners, indicators, revisions, planned values, the plan's cost
-# per year, reports, values, budget lines, funding lines, activities, planning changes = 21.
-PROJECT_QUERIES = 21
+# Home (programmes.read.dashboard.home): + visible regions, visible programmes (with region),
+# the programmes the user manages (whose drafts they may see), their periods, the latest
+# peildatum with an approved report per region (one peildatum per region), and the overview
+# builder for all programmes at once at that peildatum (17, no "latest reported"): periods,
+# projects (with pillar and owner), partners, indicators, indicator revisions, reports,
+# indicator values, planned values, the plans' cost per year, budget lines, funding lines
+# (with source), activities, planning changes, pillars, targets, target revisions, the
+# targets' programme-level realisations, and the spending stored at the previous peildatum
+# (StoredStatus, one query also when there is none) = 27.
+HOME_QUERIES = 27
+# Programme: + the programme (scoped to the user, with its region), the programmes the user
+# manages, the builder (18, with "latest reported") and whether the user may enter data (the
+# import link) and the previous peildatum's spending = 26. With
+# ?periode= one query finds that period and the builder skips "latest reported".
+PROGRAMME_QUERIES = 26
+# Project: + the programme (scoped), the project by code, whether the user manages the
+# programme (drafts), the programme's periods (for the period choice), and the project
+# builder (14): periods, latest reported period of the project, the project, partners,
+# indicators, revisions, planned values, the plan's cost per year, reports, values, budget
+# lines, funding lines, activities, planning changes = 22.
+PROJECT_QUERIES = 22
 
 
 @pytest.fixture
