@@ -134,10 +134,11 @@ def can_review_report(user: User, report: ProgressReport) -> bool:
 
 
 def can_view_report(user: User, report: ProgressReport) -> bool:
-    """Read a report and its history: whoever may read its programme. A report that was
-    never submitted when its period closed ("niet ingediend bij sluiting") stays readable
-    only for the project's coordinators and the programme's managers, never for readers."""
-    if report.period.is_closed and report.state in EDITABLE_STATES:
+    """Read a report and its history: whoever may read its programme, once it is submitted
+    or approved. A concept or returned report (also one left "niet ingediend bij sluiting"
+    when its period closed) is readable only for the project's coordinators and the
+    programme's managers, never for readers (wethouder, ministerie)."""
+    if report.state in EDITABLE_STATES:
         return coordinates_project(user, report.project) or manages_programme(
             user, report.project.programme
         )

@@ -113,9 +113,14 @@ class AgendaOverviewData:
     filename: str
 
 
-def build(*, programme: Programme, period: ReportingPeriod) -> AgendaOverviewData:
+def build(
+    *, programme: Programme, period: ReportingPeriod, drafts: bool = True
+) -> AgendaOverviewData:
+    """`drafts=False` for a reader: only submitted and approved reports count."""
     # periods=(): no lights matrix, which the overview never prints.
-    overview = programme_overview(programme=programme, period=period, periods=())
+    overview = programme_overview(
+        programme=programme, period=period, periods=(), show_drafts=drafts
+    )
     period_data = overview.period or period_info(period)
     info = overview.programme
     # Every project under its own pillar, in the pillar's order: the overview keeps the

@@ -34,6 +34,7 @@ from programmes import imports, permissions, selectors
 from programmes.imports import safety
 from programmes.models import Programme, ReportingPeriod
 from programmes.overview import programme_overview, programme_overviews
+from programmes.read.dashboard import drafts_visible_in
 from reports import excel
 
 SESSION_KEY = "excel_import"
@@ -93,7 +94,8 @@ def programme_export(request, slug: str) -> HttpResponse:
     reported) as .xlsx, or one of its tables as CSV with ?tabel=projecten|indicatoren|..."""
     programme = _programme_or_404(request.user, slug)
     period = _period_or_404(programme, request.GET.get("periode"))
-    overview = programme_overview(programme=programme, period=period)
+    drafts = drafts_visible_in(user=request.user, programme_ids=[programme.pk])
+    overview = programme_overview(programme=programme, period=period, show_drafts=bool(drafts))
     suffix = f"-{overview.period.key}" if overview.period else ""
     return _export_response(
         request,
@@ -116,7 +118,13 @@ def region_export(request, code: str) -> HttpResponse:
         .select_related("region")
         .order_by("name")
     )
-    overviews = programme_overviews(programmes=programmes)
+    programmes = list(programmes)
+    overviews = programme_overviews(
+        programmes=programmes,
+        drafts_of=drafts_visible_in(
+            user=request.user, programme_ids=[programme.pk for programme in programmes]
+        ),
+    )
     return _export_response(
         request, excel.export_tables(overviews), basename=region.code, title=region.name
     )

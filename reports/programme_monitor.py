@@ -73,10 +73,15 @@ class ProgrammeMonitorData:
     filename: str
 
 
-def build(*, programme: Programme, period: ReportingPeriod) -> ProgrammeMonitorData:
+def build(
+    *, programme: Programme, period: ReportingPeriod, drafts: bool = True
+) -> ProgrammeMonitorData:
+    """`drafts=False` for a reader: only submitted and approved reports count."""
     # periods=(): no lights matrix, which the monitor never prints (a tenth of the work at
     # ten periods, see docs/reports.md "Speed").
-    overview = programme_overview(programme=programme, period=period, periods=())
+    overview = programme_overview(
+        programme=programme, period=period, periods=(), show_drafts=drafts
+    )
     period_data = overview.period or period_info(period)
     info = overview.programme
     groups = [group for group in overview.pillars if group.projects]

@@ -76,10 +76,11 @@ class ProjectReportData:
     filename: str
 
 
-def build(*, project: Project, period: ReportingPeriod) -> ProjectReportData:
-    """The report of `project` at `period` (a period of the project's programme)."""
+def build(*, project: Project, period: ReportingPeriod, drafts: bool = True) -> ProjectReportData:
+    """The report of `project` at `period` (a period of the project's programme).
+    `drafts=False` for a reader: a concept or returned report is left out."""
     programme = programme_info(project.programme)
-    status = project_overview(project=project, period=period)
+    status = project_overview(project=project, period=period, show_drafts=drafts)
     period_data = status.period or period_info(period)
     number = report_number(period)
     return ProjectReportData(

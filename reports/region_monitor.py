@@ -16,7 +16,7 @@ reader may see).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -109,16 +109,27 @@ def periods_at(
 
 
 def build(
-    *, region: Region, peildatum: datetime.date, programmes: Sequence[Programme]
+    *,
+    region: Region,
+    peildatum: datetime.date,
+    programmes: Sequence[Programme],
+    drafts_of: Collection[int] | None = None,
 ) -> RegionMonitorData:
-    """The monitor of `programmes` (of `region`, in their order) at `peildatum`."""
+    """The monitor of `programmes` (of `region`, in their order) at `peildatum`.
+    `drafts_of`: the programmes whose drafts count (None: all; a reader passes an empty set,
+    so only submitted and approved reports reach the document)."""
     pairs = periods_at(programmes, peildatum)
     if not pairs:
         raise ReportingPeriod.DoesNotExist("No programme of the region has this peildatum.")
     parts = []
     for programme, period in pairs:
         # periods=(): no lights matrix, which this document never prints.
-        overview = programme_overview(programme=programme, period=period, periods=())
+        overview = programme_overview(
+            programme=programme,
+            period=period,
+            periods=(),
+            show_drafts=drafts_of is None or programme.pk in drafts_of,
+        )
         groups = [group for group in overview.pillars if group.projects]
         sections = tuple(
             PillarGroup(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +39,7 @@ from programmes.models import (
     Region,
     ReportingPeriod,
 )
+from programmes.read.dashboard import drafts_visible_in
 from reports import agenda_overview, programme_monitor, project_report, region_monitor
 from reports.common import AUTHOR, ReportKind
 from reports.pdf import PDF_STATIC_URL, render_pdf
@@ -59,20 +60,20 @@ class ReportFile:
 @dataclass(frozen=True)
 class _Spec:
     template: str
-    build: Callable[[int, int], object]
+    build: Callable[[int, int, bool], object]
 
 
-def _project_data(project_pk: int, period_pk: int):
+def _project_data(project_pk: int, period_pk: int, drafts: bool):
     project = Project.objects.select_related("programme__region").get(pk=project_pk)
     period = ReportingPeriod.objects.get(pk=period_pk, programme_id=project.programme_id)
-    return project_report.build(project=project, period=period)
+    return project_report.build(project=project, period=period, drafts=drafts)
 
 
 def _programme_data(builder):
-    def build(programme_pk: int, period_pk: int):
+    def build(programme_pk: int, period_pk: int, drafts: bool):
         programme = Programme.objects.select_related("region").get(pk=programme_pk)
         period = ReportingPeriod.objects.get(pk=period_pk, programme_id=programme.pk)
-        return builder(programme=programme, period=period)
+        return builder(programme=programme, period=period, drafts=drafts)
 
     return build
 
@@ -84,11 +85,14 @@ SPECS: dict[ReportKind, _Spec] = {
 }
 
 
-def report_html(kind: ReportKind, *, scope_pk: int, period_pk: int) -> tuple[str, object]:
-    """The report's data object and its HTML, rendered in Dutch."""
+def report_html(
+    kind: ReportKind, *, scope_pk: int, period_pk: int, drafts: bool = True
+) -> tuple[str, object]:
+    """The report's data object and its HTML, rendered in Dutch. `drafts=False` (what a
+    reader may see): concept and returned reports are left out, as on the dashboard."""
     spec = SPECS[ReportKind(kind)]
     with translation.override(REPORT_LANGUAGE):
-        data = spec.build(scope_pk, period_pk)
+        data = spec.build(scope_pk, period_pk, drafts)
         html = render_to_string(
             spec.template,
             {"report": data, "static_url": PDF_STATIC_URL, "author": AUTHOR},
@@ -96,10 +100,12 @@ def report_html(kind: ReportKind, *, scope_pk: int, period_pk: int) -> tuple[str
     return html, data
 
 
-def render_report(kind: ReportKind, *, scope_pk: int, period_pk: int) -> ReportFile:
+def render_report(
+    kind: ReportKind, *, scope_pk: int, period_pk: int, drafts: bool = True
+) -> ReportFile:
     """The PDF of a report: the project (kind PROJECT) or programme `scope_pk` at the
     period `period_pk`. Pure: the same data give the same document."""
-    html, data = report_html(kind, scope_pk=scope_pk, period_pk=period_pk)
+    html, data = report_html(kind, scope_pk=scope_pk, period_pk=period_pk, drafts=drafts)
     return ReportFile(kind=ReportKind(kind), filename=data.filename, pdf=render_pdf(html).pdf)
 
 
@@ -224,26 +230,42 @@ def layout_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def cache_key(kind: ReportKind, *, scope_pk: int, period_pk: int, fingerprint: str) -> str:
-    return f"reports:pdf:{layout_version()}:{kind}:{scope_pk}:{period_pk}:{fingerprint}"
+def cache_key(
+    kind: ReportKind, *, scope_pk: int, period_pk: int, fingerprint: str, drafts: bool = False
+) -> str:
+    audience = "met-concepten" if drafts else "lezer"
+    return f"reports:pdf:{layout_version()}:{kind}:{scope_pk}:{period_pk}:{audience}:{fingerprint}"
+
+
+def drafts_allowed(*, user, programme_ids) -> frozenset[int]:
+    """The programmes (of `programme_ids`) whose concept and returned reports this user's
+    documents may hold: the same rule as the dashboard (administrators and the programme's
+    managers); readers, coordinators and bundles get submitted and approved reports only."""
+    return drafts_visible_in(user=user, programme_ids=programme_ids)
 
 
 def report_for_download(
-    kind: ReportKind, *, scope_pk: int, period_pk: int, programme_pk: int
+    kind: ReportKind, *, scope_pk: int, period_pk: int, programme_pk: int, drafts: bool = False
 ) -> ReportFile:
     """The report's PDF from the cache, or rendered and cached when its data changed.
 
     `programme_pk` is the programme of the scope (the project's programme for a project
-    report); the fingerprint covers all of it.
+    report); the fingerprint covers all of it. `drafts`: whether concept and returned
+    reports count (only for someone who sees them on the dashboard: `drafts_allowed`);
+    by default a document holds submitted and approved reports only, as a reader sees it.
     """
     kind = ReportKind(kind)
     key = cache_key(
-        kind, scope_pk=scope_pk, period_pk=period_pk, fingerprint=data_fingerprint(programme_pk)
+        kind,
+        scope_pk=scope_pk,
+        period_pk=period_pk,
+        fingerprint=data_fingerprint(programme_pk),
+        drafts=drafts,
     )
     cached = cache.get(key)
     if cached is not None:
         return cached
-    result = render_report(kind, scope_pk=scope_pk, period_pk=period_pk)
+    result = render_report(kind, scope_pk=scope_pk, period_pk=period_pk, drafts=drafts)
     cache.set(key, result, CACHE_SECONDS)
     return result
 
@@ -252,7 +274,11 @@ def report_for_download(
 
 
 def region_monitor_html(
-    *, region_pk: int, peildatum, programme_pks: list[int] | tuple[int, ...]
+    *,
+    region_pk: int,
+    peildatum,
+    programme_pks: list[int] | tuple[int, ...],
+    drafts_of: Collection[int] | None = None,
 ) -> tuple[str, region_monitor.RegionMonitorData]:
     """The HTML of the region monitor and its data (what `render_region_monitor` prints)."""
     region = Region.objects.get(pk=region_pk)
@@ -262,7 +288,9 @@ def region_monitor_html(
         .order_by("start_date", "name")
     )
     with translation.override(REPORT_LANGUAGE):
-        data = region_monitor.build(region=region, peildatum=peildatum, programmes=programmes)
+        data = region_monitor.build(
+            region=region, peildatum=peildatum, programmes=programmes, drafts_of=drafts_of
+        )
         html = render_to_string(
             region_monitor.TEMPLATE,
             {"report": data, "static_url": PDF_STATIC_URL, "author": AUTHOR},
@@ -271,12 +299,16 @@ def region_monitor_html(
 
 
 def render_region_monitor(
-    *, region_pk: int, peildatum, programme_pks: list[int] | tuple[int, ...]
+    *,
+    region_pk: int,
+    peildatum,
+    programme_pks: list[int] | tuple[int, ...],
+    drafts_of: Collection[int] | None = None,
 ) -> ReportFile:
     """The region monitor of these programmes of the region at `peildatum`. Pure, like
     `render_report`: no request, no user; the caller chooses the programmes."""
     html, data = region_monitor_html(
-        region_pk=region_pk, peildatum=peildatum, programme_pks=programme_pks
+        region_pk=region_pk, peildatum=peildatum, programme_pks=programme_pks, drafts_of=drafts_of
     )
     return ReportFile(kind=ReportKind.REGION, filename=data.filename, pdf=render_pdf(html).pdf)
 
@@ -306,16 +338,20 @@ def region_monitor_pdf(*, region: Region, peildatum, user) -> ReportFile:
     if not programmes:
         raise Programme.DoesNotExist("No visible programme of this region has that peildatum.")
     pks = tuple(p.pk for p in programmes)
+    drafts_of = drafts_allowed(user=user, programme_ids=pks)
     fingerprint = hashlib.sha256(
         "|".join(f"{pk}:{data_fingerprint(pk)}" for pk in pks).encode()
     ).hexdigest()[:32]
     key = (
         f"reports:pdf:{layout_version()}:{ReportKind.REGION}:{region.pk}:"
-        f"{peildatum.isoformat()}:{','.join(map(str, pks))}:{fingerprint}"
+        f"{peildatum.isoformat()}:{','.join(map(str, pks))}:"
+        f"{','.join(map(str, sorted(drafts_of)))}:{fingerprint}"
     )
     cached = cache.get(key)
     if cached is not None:
         return cached
-    result = render_region_monitor(region_pk=region.pk, peildatum=peildatum, programme_pks=pks)
+    result = render_region_monitor(
+        region_pk=region.pk, peildatum=peildatum, programme_pks=pks, drafts_of=drafts_of
+    )
     cache.set(key, result, CACHE_SECONDS)
     return result

@@ -93,6 +93,9 @@ def project_report(request, project_pk: int, peildatum: datetime.date):
         scope_pk=project.pk,
         period_pk=period.pk,
         programme_pk=project.programme_id,
+        drafts=bool(
+            service.drafts_allowed(user=request.user, programme_ids=[project.programme_id])
+        ),
     )
     return _attachment(report)
 
@@ -103,7 +106,11 @@ def _programme_report(request, kind: ReportKind, slug: str, peildatum: datetime.
         raise Http404
     period = _period(programme.pk, peildatum)
     report = service.report_for_download(
-        kind, scope_pk=programme.pk, period_pk=period.pk, programme_pk=programme.pk
+        kind,
+        scope_pk=programme.pk,
+        period_pk=period.pk,
+        programme_pk=programme.pk,
+        drafts=bool(service.drafts_allowed(user=request.user, programme_ids=[programme.pk])),
     )
     return _attachment(report)
 

@@ -12,6 +12,7 @@ from django.utils.html import escape
 
 from programmes.read import dashboard as reads
 from tests import worlds
+from tests.reports.helpers import pdf_text
 from tests.worlds import seeds
 from tests.worlds.build import indicator, period, pillar, project, report, target
 
@@ -369,3 +370,47 @@ def test_plotly_only_on_pages_with_a_chart_and_deferred(client, world, people):
     for page in (home, programme, project_page):
         assert 'style="' not in page
         assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", page)
+
+
+def _draft_documents(client, world):
+    """Baken's project PDF, the programme monitor and the programme export at 1-1-2022, where
+    Baken's only report is a concept."""
+    baken = world.project_titled("Baken")
+    pdf_urls = [
+        reverse("reports:project", args=[baken.pk, H3]),
+        reverse("reports:monitor", args=["werken-aan-werk", H3]),
+        reverse("reports:region", args=[world.region.code, H3]),
+    ]
+    texts = {}
+    for url in pdf_urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        texts[url] = pdf_text(response.content)
+    export = reverse("excel:programme_export", args=["werken-aan-werk"]) + "?periode=2021-H2"
+    response = client.get(export + "&tabel=projecten")
+    assert response.status_code == 200
+    texts[export] = response.content.decode("utf-8-sig")
+    return texts
+
+
+@pytest.mark.parametrize("role", ["wethouder", "ministerie"])
+def test_readers_documents_and_exports_hold_no_concept(client, world, people, role):
+    """A PDF and an export are read like the pages: a reader's copy leaves the concept out,
+    and the concept report itself is closed to them."""
+    client.force_login(getattr(people, role))
+    for url, text in _draft_documents(client, world).items():
+        assert DRAFT_WORDS not in text, url
+    draft = world.project_titled("Baken").reports.get(period__peildatum=H3)
+    assert client.get(reverse("reporting:report_detail", args=[draft.pk])).status_code in (403, 404)
+
+
+def test_a_managers_documents_hold_the_concept_of_their_programme(client, world, people):
+    client.force_login(people.manager)
+    texts = _draft_documents(client, world)
+    baken = world.project_titled("Baken")
+    # Every document and the export hold it, as the manager's pages do (the same reads).
+    assert all(DRAFT_WORDS in text for text in texts.values()), [
+        url for url, text in texts.items() if DRAFT_WORDS not in text
+    ]
+    draft = baken.reports.get(period__peildatum=H3)
+    assert client.get(reverse("reporting:report_detail", args=[draft.pk])).status_code == 200
