@@ -380,7 +380,9 @@ def render_part(job_pk: int, index: int) -> bool:
             logger.info("report bundle %s cancelled", job.pk)
             return False
         again = bundles.part_is_saved(_parts_dir(job_pk), index)  # a task delivered twice
-        bundles.save_part(_parts_dir(job_pk), index, part, report)
+        bundles.save_part(
+            _parts_dir(job_pk), index, part, report, for_merge=job.kind == ReportJob.Kind.PDF
+        )
         done = bundles.finished_parts(_parts_dir(job_pk))
         total = job.progress_total
         # A task delivered again after its worker was lost may not know whether the merge
