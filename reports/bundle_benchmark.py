@@ -16,6 +16,7 @@ job's row and files are removed afterwards, but its tasks would go to any worker
 from __future__ import annotations
 
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -43,6 +44,16 @@ class BundleMeasurement:
     processes: int  # worker processes rendering (the worker's concurrency)
     largest_process_mb: float  # the peak of the largest worker process (ru_maxrss)
     all_processes_mb: float  # the highest sum of the worker's processes seen while sampling
+    # From the worker's log (reports.jobs): each part's time, the merge's, and the peaks
+    # of the processes that ran them.
+    part_seconds: tuple[float, ...] = ()
+    merge_seconds: float = 0.0
+    part_peak_mb: int = 0
+    merge_peak_mb: int = 0
+
+
+PART_LINE = re.compile(r"part \d+ rendered in ([\d.]+) s, peak memory of this process (\d+) MB")
+MERGE_LINE = re.compile(r"merged in ([\d.]+) s, peak memory of this process (\d+) MB")
 
 
 def _rss_kb(pid: int) -> int:
@@ -164,6 +175,9 @@ def measure_with_workers(
             if job is not None:
                 ReportJob.objects.filter(pk=job.pk).delete()
         largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KB on Linux
+        text = log.read_text(errors="replace") if log.is_file() else ""
+        parts = [(float(t), int(mb)) for t, mb in PART_LINE.findall(text)]
+        merges = [(float(t), int(mb)) for t, mb in MERGE_LINE.findall(text)]
         return BundleMeasurement(
             status=job.status,
             pages=job.page_count or 0,
@@ -173,4 +187,8 @@ def measure_with_workers(
             processes=processes,
             largest_process_mb=largest / 1024,
             all_processes_mb=peak_sum / 1024,
+            part_seconds=tuple(t for t, _ in parts),
+            merge_seconds=merges[0][0] if merges else 0.0,
+            part_peak_mb=max((mb for _, mb in parts), default=0),
+            merge_peak_mb=merges[0][1] if merges else 0,
         )

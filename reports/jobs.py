@@ -20,7 +20,9 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+import resource
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -340,6 +342,10 @@ def start_job(job_pk: int) -> list[int]:
     return list(range(len(parts)))
 
 
+def _peak_mb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KB on Linux
+
+
 def _stopped(job_pk: int) -> bool:
     """True when the job no longer runs; a stop asked for ends it here (once)."""
     with transaction.atomic():
@@ -360,6 +366,7 @@ def render_part(job_pk: int, index: int) -> bool:
     if _stopped(job_pk):
         return False
     workdir = _workdir(job_pk)
+    started = time.perf_counter()
     try:
         job = _job(job_pk)
         part = bundles.read_plan(workdir)[index]
@@ -391,6 +398,14 @@ def render_part(job_pk: int, index: int) -> bool:
         with translation.override("nl"):
             text = _progress_text(job.region, min(done, total), total)
         _update(job, progress_done=min(done, total), progress_text=text)
+    # benchmark_national reads these lines from the worker's log.
+    logger.info(
+        "report bundle %s: part %s rendered in %.2f s, peak memory of this process %s MB",
+        job_pk,
+        index,
+        time.perf_counter() - started,
+        _peak_mb(),
+    )
     return last
 
 
@@ -401,6 +416,7 @@ def finish_job(job_pk: int) -> None:
         return
     job = _job(job_pk)
     workdir = _workdir(job_pk)
+    started = time.perf_counter()
     try:
         with translation.override("nl"):
             target = _assemble(job, workdir)
@@ -417,7 +433,13 @@ def finish_job(job_pk: int) -> None:
         finished_at=now,
         expires_at=now + datetime.timedelta(days=settings.REPORT_BUNDLE_DAYS),
     )
-    logger.info("report bundle %s done: %s", job.pk, target.name)
+    logger.info(
+        "report bundle %s done: %s merged in %.2f s, peak memory of this process %s MB",
+        job.pk,
+        target.name,
+        time.perf_counter() - started,
+        _peak_mb(),
+    )
     audit.record(action="bundle.run", actor=job.requested_by, obj=job)
 
 

@@ -270,3 +270,35 @@ def test_expired_bundles_are_removed(country, django_capture_on_commit_callbacks
     assert not path.exists()
     job.refresh_from_db()
     assert job.file_path == ""
+
+
+def test_parts_finish_in_any_order_and_only_the_last_queues_the_merge(
+    country, django_capture_on_commit_callbacks
+):
+    """What the Celery tasks do, step by step: parts done on several worker processes in
+    any order are counted once each ("regio 2 van 3"), the part that completes the set
+    says so (its task queues the merge), and a task delivered twice does no harm."""
+    gooi, flevoland, zeeland, people = country
+    with django_capture_on_commit_callbacks(execute=False):
+        job = jobs.request_bundle(user=people.ministerie, kind="pdf", peildatum=PEILDATUM)
+    assert jobs.start_job(job.pk) == [0, 1, 2]  # Flevoland, Gooi, Zeeland
+    assert jobs.render_part(job.pk, 2) is False  # Zeeland: a chapter without a document
+    assert jobs.render_part(job.pk, 0) is False
+    job.refresh_from_db()
+    assert (job.progress_done, job.progress_text) == (2, "regio 2 van 3")
+    # The plan task delivered again (its worker was lost) queues only the missing part.
+    assert jobs.start_job(job.pk) == [1]
+    assert jobs.render_part(job.pk, 1) is True  # the last one: queue the merge
+    job.refresh_from_db()
+    assert (job.progress_done, job.status) == (3, ReportJob.Status.RUNNING)
+    # Delivered again, it cannot know whether the merge was queued: it says so once more,
+    # and the count stays.
+    assert jobs.render_part(job.pk, 1) is True
+    job.refresh_from_db()
+    assert job.progress_done == 3
+    jobs.finish_job(job.pk)
+    jobs.finish_job(job.pk)  # a merge queued twice: the second does nothing
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE, job.error_message
+    assert len(pdf_pages(_file(job).read_bytes())) == job.page_count
+    assert jobs.render_part(job.pk, 0) is False  # a late part of a finished job: ignored

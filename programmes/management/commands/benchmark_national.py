@@ -389,3 +389,11 @@ class Command(BaseCommand):
             f"{result.largest_process_mb:.0f} MB (doel ≤ {BUNDLE_TARGET_MB} MB: {met_memory}), "
             f"alle processen van de worker samen {result.all_processes_mb:.0f} MB."
         )
+        if result.part_seconds:
+            times = result.part_seconds
+            self.stdout.write(
+                f"Delen: {len(times)}, opgeteld {sum(times):.0f} s, "
+                f"gemiddeld {sum(times) / len(times):.1f} s, langste {max(times):.1f} s; "
+                f"piek van een proces na een deel {result.part_peak_mb} MB. Samenvoegen: "
+                f"{result.merge_seconds:.1f} s, piek van dat proces {result.merge_peak_mb} MB."
+            )
