@@ -11,8 +11,9 @@ processes (or on other machines sharing REPORT_BUNDLE_ROOT) read the same list.
 
 `render_part` renders one part through the report service, which caches PDFs by their
 data: the region monitor in a bundle is the very document a reader downloads on its own.
-`save_part` writes it to disk, then a small marker file; the markers say which parts are
-done (`finished_parts`) and `chapters` reads them back for the merge. Memory holds one
+`write_part` writes it to disk and `mark_part_done` a small marker file after it; the
+markers say which parts are done (`finished_parts`) and `chapters` reads them back for the
+merge. Memory holds one
 document at a time, never one giant HTML.
 
 `assemble_pdf` merges the files with pypdf behind a cover and a table of contents (rendered
@@ -237,14 +238,13 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def save_part(
+def write_part(
     directory: Path, index: int, part: Part, report: ReportFile | None, *, for_merge: bool
-) -> None:
+) -> dict:
     """Write a rendered part (and with `for_merge` a copy of its pages for the one PDF),
-    then its marker, each in one rename: a part counts as done only once its files are
-    whole on disk."""
+    each file in one rename; returns what `mark_part_done` records."""
     directory.mkdir(parents=True, exist_ok=True)
-    pdf_path, marker = _part_paths(directory, index)
+    pdf_path, _marker = _part_paths(directory, index)
     entry: dict = {"index": index}
     if report is not None:
         _write_atomically(pdf_path, report.pdf)
@@ -257,7 +257,13 @@ def save_part(
             arcname=f"{short_slug(part.region.name)}/{report.filename}",
             for_merge=for_merge,
         )
-    _write_atomically(marker, json.dumps(entry).encode())
+    return entry
+
+
+def mark_part_done(directory: Path, index: int, entry: dict) -> None:
+    """The marker of a part whose files are whole on disk: from now on it counts as done."""
+    directory.mkdir(parents=True, exist_ok=True)
+    _write_atomically(_part_paths(directory, index)[1], json.dumps(entry).encode())
 
 
 def part_is_saved(directory: Path, index: int) -> bool:

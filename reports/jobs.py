@@ -367,11 +367,17 @@ def render_part(job_pk: int, index: int) -> bool:
         return False
     workdir = _workdir(job_pk)
     started = time.perf_counter()
+    parts_dir = _parts_dir(job_pk)
     try:
         job = _job(job_pk)
         part = bundles.read_plan(workdir)[index]
         with translation.override("nl"):
             report = bundles.render_part(part, peildatum=job.peildatum, user=job.requested_by)
+        # The files before the lock, the marker under it: parts that end together wait
+        # for each other only for a rename and a count.
+        entry = bundles.write_part(
+            parts_dir, index, part, report, for_merge=job.kind == ReportJob.Kind.PDF
+        )
     except Exception:
         logger.exception("report bundle %s failed in part %s", job_pk, index)
         _fail(job_pk, message=FAILURE_MESSAGE, result=audit.FAILED)
@@ -380,17 +386,18 @@ def render_part(job_pk: int, index: int) -> bool:
         # The row lock orders the parts that end at the same moment: each counts the
         # markers on disk, and only the one that moves the count to the total sees it.
         job = _job(job_pk, lock=True)
-        if job is None or job.status != ReportJob.Status.RUNNING:
-            return False  # stopped while this part rendered: its file is not wanted
-        if job.cancel_requested:
-            _end(job, ReportJob.Status.CANCELLED, result="cancelled")
-            logger.info("report bundle %s cancelled", job.pk)
+        if job is None or job.status != ReportJob.Status.RUNNING or job.cancel_requested:
+            if job is not None and job.status == ReportJob.Status.RUNNING:
+                _end(job, ReportJob.Status.CANCELLED, result="cancelled")
+                logger.info("report bundle %s cancelled", job.pk)
+            elif job is not None and job.status == ReportJob.Status.DONE:
+                shutil.rmtree(parts_dir, ignore_errors=True)  # a late copy of a part
+            else:
+                shutil.rmtree(workdir, ignore_errors=True)  # stopped while it rendered
             return False
-        again = bundles.part_is_saved(_parts_dir(job_pk), index)  # a task delivered twice
-        bundles.save_part(
-            _parts_dir(job_pk), index, part, report, for_merge=job.kind == ReportJob.Kind.PDF
-        )
-        done = bundles.finished_parts(_parts_dir(job_pk))
+        again = bundles.part_is_saved(parts_dir, index)  # a task delivered twice
+        bundles.mark_part_done(parts_dir, index, entry)
+        done = bundles.finished_parts(parts_dir)
         total = job.progress_total
         # A task delivered again after its worker was lost may not know whether the merge
         # was queued: it queues it (once more) when every part is done.

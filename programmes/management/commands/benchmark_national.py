@@ -18,11 +18,18 @@ response size (plain and gzipped) and the ratio to the same page for the one-reg
                                 the default rolls everything back
     --measure-only              measure a dataset kept earlier, build nothing
     --bundle N                  also make a national report bundle (one PDF) of the first N
-                                regions, as a Celery worker would (reports.jobs.run_job, in
-                                this process), and print its time, pages and the peak memory
-                                (ru_maxrss) of this process; 0 (default) skips it
+                                regions, as one Celery worker process would (reports.jobs.
+                                run_job, in this process), and print its time, pages and the
+                                peak memory (ru_maxrss) of this process; 0 (default) skips it
+    --bundle-workers P          make that bundle with a real Celery worker of P processes
+                                instead (reports/bundle_benchmark.py; committed data only:
+                                --keep or --measure-only) and print its time, the peak of
+                                the largest process and of all together, and per part
+    --bundle-broker URL         that worker's broker (default: a temporary folder)
+    --no-pages                  measure the bundle only
 
-The national page is measured as "home" (the ministry's home page).
+The national page is measured as "home" (the ministry's home page); a line after the table
+gives its figures against the target (300 ms).
 
 The dataset comes from programmes/benchmark.py. The command never touches rows it did not
 build: it refuses to build when one of its regions exists, and --measure-only finds its own
