@@ -154,7 +154,7 @@ def test_manager_asks_for_a_region_bundle_and_an_unknown_peildatum_is_refused(
     )
     assert response.status_code == 302 and len(callbacks) == 2  # queue and audit line
     listing = client.get(reverse("reports:jobs")).content.decode()
-    assert "Gooi en Vechtstreek: programmamonitors en projectrapportages" in listing
+    assert "Gooi en Vechtstreek: regiomonitor en projectrapportages" in listing
 
 
 def test_expired_bundle_is_not_downloadable(client, world, django_capture_on_commit_callbacks):
