@@ -285,7 +285,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A worker process is replaced after this many tasks, which bounds WeasyPrint's memory.
+# A worker process is replaced after this many tasks (each part of a bundle is one task:
+# a region monitor, or a report), which bounds WeasyPrint's memory; measured peak of a
+# rendering process on the national dataset: about 250 MB (docs/reports.md "Bundels").
 CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "20"))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -1,10 +1,20 @@
 """Report bundles: many report PDFs as one document with a table of contents, or as a ZIP.
 
-A bundle has a chapter per region. `render_region` renders the documents of one region
-(its programme monitors, and for a region bundle also every project report) through the
-report service, one PDF at a time, each written to disk straight away: memory holds one
-document, never one giant HTML. It is the one place that decides what a region contributes,
-so it can switch to a region monitor later without touching the rest.
+A bundle has a chapter per region. `plan` decides what each region contributes and cuts
+the bundle into parts, the unit one worker task renders: for the national bundle one part
+per region (its region monitor: every programme the requester sees, in one document; a
+region without a period at the peildatum is a part without a document, so that "regio 12
+van 35" counts every region), for a region bundle one part per document (the region
+monitor, then every project report), for a programme's bundle its programme monitor and
+project reports. The plan is written to the job's folder as JSON, so that tasks in other
+processes (or on other machines sharing REPORT_BUNDLE_ROOT) read the same list.
+
+`render_part` renders one part through the report service, which caches PDFs by their
+data: the region monitor in a bundle is the very document a reader downloads on its own.
+`write_part` writes it to disk and `mark_part_done` a small marker file after it; the
+markers say which parts are done (`finished_parts`) and `chapters` reads them back for the
+merge. Memory holds one
+document at a time, never one giant HTML.
 
 `assemble_pdf` merges the files with pypdf behind a cover and a table of contents (rendered
 by WeasyPrint from templates/reports/jobs/) and a one-page divider per chapter, adds
@@ -14,16 +24,18 @@ A merged PDF loses the structure tags of its parts: its cover says so and points
 ZIP, which `assemble_zip` writes from the same files, each still a tagged PDF/UA document.
 
 This module must never check permissions beyond the scope it is handed (reports.jobs does),
-compute a light or figure (the report modules do) or touch a ReportJob row (reports.tasks
-does, through the callbacks it passes in).
+compute a light or figure (the report modules do) or touch a ReportJob row (reports.jobs
+does).
 """
 
 from __future__ import annotations
 
 import datetime
+import json
+import os
 import zipfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -33,13 +45,19 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from programmes import calendar
-from programmes.models import ProgressReport, ReportingPeriod
+from programmes.models import ProgressReport, Region, ReportingPeriod
 from reports.common import AUTHOR, ReportKind, short_slug
 from reports.pdf import PDF_STATIC_URL, render_pdf
-from reports.service import REPORT_LANGUAGE, report_for_download
+from reports.service import (
+    REPORT_LANGUAGE,
+    ReportFile,
+    region_monitor_pdf,
+    report_for_download,
+)
 
 STAMP_FONT_SIZE = 7.5
 STAMP_BOTTOM = 20  # points above the bottom edge: under the reports' own footer line
+PLAN_FILE = "plan.json"
 
 
 class Cancelled(Exception):
@@ -57,6 +75,18 @@ class RegionScope:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One unit of work: a document to render, or a region without one (kind empty)."""
+
+    region: RegionScope
+    kind: str = ""  # a ReportKind value; REGION is the region monitor
+    scope_pk: int = 0  # the region, programme or project
+    period_pk: int = 0  # 0 for the region monitor, which is made at the peildatum
+    programme_pk: int = 0
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class Document:
     """One rendered report, on disk."""
 
@@ -64,6 +94,7 @@ class Document:
     path: Path
     arcname: str  # its name inside the ZIP: region folder / file name
     pages: int
+    merge_path: Path | None = None  # the pages alone, untagged, for the one PDF
 
 
 @dataclass
@@ -73,23 +104,26 @@ class Chapter:
     note: str = ""  # why a region has no documents
 
 
-@dataclass(frozen=True)
-class Progress:
-    """Callbacks of the task: report progress, and ask whether to stop."""
-
-    step: Callable[[int, int, str], None]
-    should_stop: Callable[[], bool]
+# --- What a bundle holds -------------------------------------------------------------------
 
 
-def _parts(
-    region: RegionScope, peildatum: datetime.date, *, with_projects: bool
-) -> list[tuple[ReportKind, int, int, int, str]]:
-    """(kind, scope, period, programme, title) of every document of a region, in order:
-    per programme its monitor, then its project reports. Two queries."""
+def plan(
+    regions: Sequence[RegionScope],
+    peildatum: datetime.date,
+    *,
+    with_projects: bool,
+    region_monitor: bool = True,
+) -> list[Part]:
+    """The parts of a bundle, in order. Per region its region monitor (every programme of
+    it in scope that has a period at the peildatum), or with `region_monitor=False` (the
+    bundle of one programme) each programme's own monitor; with `with_projects` every
+    project report after it. A region with nothing at the peildatum is one empty part.
+    Two queries."""
+    programme_pks = [pk for region in regions for pk in region.programme_pks]
     periods = list(
-        ReportingPeriod.objects.filter(programme_id__in=region.programme_pks, peildatum=peildatum)
+        ReportingPeriod.objects.filter(programme_id__in=programme_pks, peildatum=peildatum)
         .select_related("programme")
-        .order_by("programme__name", "programme_id")
+        .order_by("programme__start_date", "programme__name", "programme_id")
     )
     projects: dict[int, list[tuple[int, str]]] = {}
     if with_projects and periods:
@@ -100,62 +134,171 @@ def _parts(
         ):
             label = f"{number}. {title}" if number is not None else title
             projects.setdefault(programme_pk, []).append((project_pk, label))
-    parts = []
-    for period in periods:
-        programme = period.programme
-        parts.append(
-            (
-                ReportKind.MONITOR,
-                programme.pk,
-                period.pk,
-                programme.pk,
-                _("Programmamonitor %(programme)s") % {"programme": programme.name},
-            )
-        )
-        for project_pk, label in projects.get(programme.pk, []):
-            parts.append((ReportKind.PROJECT, project_pk, period.pk, programme.pk, label))
+    parts: list[Part] = []
+    for region in regions:
+        own = [p for p in periods if p.programme_id in region.programme_pks]
+        if not own:
+            parts.append(Part(region=region))
+            continue
+        if region_monitor:
+            title = _("Regiomonitor %(region)s") % {"region": region.name}
+            parts.append(Part(region, ReportKind.REGION.value, region.pk, 0, 0, title))
+        for period in own:
+            programme = period.programme
+            if not region_monitor:
+                title = _("Programmamonitor %(programme)s") % {"programme": programme.name}
+                parts.append(
+                    Part(
+                        region,
+                        ReportKind.MONITOR.value,
+                        programme.pk,
+                        period.pk,
+                        programme.pk,
+                        title,
+                    )
+                )
+            for project_pk, label in projects.get(programme.pk, []):
+                parts.append(
+                    Part(
+                        region, ReportKind.PROJECT.value, project_pk, period.pk, programme.pk, label
+                    )
+                )
     return parts
 
 
-def render_region(
-    region: RegionScope,
-    *,
-    peildatum: datetime.date,
-    with_projects: bool,
-    directory: Path,
-    on_document: Callable[[int, int], None] | None = None,
-) -> Chapter:
-    """Render a region's documents into `directory` (one file each) and return its chapter.
+def write_plan(directory: Path, parts: Sequence[Part]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    _write_atomically(directory / PLAN_FILE, json.dumps([asdict(part) for part in parts]).encode())
 
-    The one function to change when a region gets a monitor of its own. `on_document(done,
-    total)` is called after each document; it may raise `Cancelled`.
-    """
-    chapter = Chapter(region=region)
-    parts = _parts(region, peildatum, with_projects=with_projects)
-    if not parts:
-        chapter.note = _("Geen programma met een rapportageperiode op deze peildatum.")
-        return chapter
-    folder = directory / region.code
-    folder.mkdir(parents=True, exist_ok=True)
-    for number, (kind, scope_pk, period_pk, programme_pk, title) in enumerate(parts, start=1):
-        report = report_for_download(
-            kind, scope_pk=scope_pk, period_pk=period_pk, programme_pk=programme_pk
+
+def read_plan(directory: Path) -> list[Part]:
+    """The parts written by `write_plan`; FileNotFoundError when there is none."""
+    rows = json.loads((directory / PLAN_FILE).read_text())
+    return [
+        Part(
+            **{
+                **row,
+                "region": RegionScope(
+                    **{**row["region"], "programme_pks": tuple(row["region"]["programme_pks"])}
+                ),
+            }
         )
-        path = folder / report.filename
-        path.write_bytes(report.pdf)
-        pages = len(PdfReader(path).pages)
+        for row in rows
+    ]
+
+
+# --- One part --------------------------------------------------------------------------
+
+
+def render_part(part: Part, *, peildatum: datetime.date, user) -> ReportFile | None:
+    """The PDF of a part (None for a region without a document), from the report cache or
+    rendered: the same document the reader downloads on its own. The region monitor holds
+    the programmes of the region that `user` sees."""
+    if not part.kind:
+        return None
+    if part.kind == ReportKind.REGION:
+        region = Region.objects.get(pk=part.scope_pk)
+        return region_monitor_pdf(region=region, peildatum=peildatum, user=user)
+    return report_for_download(
+        ReportKind(part.kind),
+        scope_pk=part.scope_pk,
+        period_pk=part.period_pk,
+        programme_pk=part.programme_pk,
+    )
+
+
+def _part_paths(directory: Path, index: int) -> tuple[Path, Path]:
+    return directory / f"{index:04d}.pdf", directory / f"{index:04d}.json"
+
+
+def _merge_copy_path(directory: Path, index: int) -> Path:
+    return directory / f"{index:04d}-paginas.pdf"
+
+
+def _write_pages_alone(source: Path, target: Path) -> int:
+    """Copy the pages of a tagged PDF without its structure tree, which a merged document
+    loses anyway. Done per part, in parallel: a tagged report keeps thousands of structure
+    objects in compressed object streams, and pypdf parses a whole stream to reach the
+    page tree. Merging 35 tagged region monitors took about ten times as long and three
+    times the memory (650 MB) as merging these copies, which pypdf reads lazily.
+    Returns the number of pages."""
+    writer = PdfWriter()
+    for page in PdfReader(source).pages:
+        writer.add_page(page)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}")
+    with temporary.open("wb") as out:
+        writer.write(out)
+    os.replace(temporary, target)
+    return len(writer.pages)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def write_part(
+    directory: Path, index: int, part: Part, report: ReportFile | None, *, for_merge: bool
+) -> dict:
+    """Write a rendered part (and with `for_merge` a copy of its pages for the one PDF),
+    each file in one rename; returns what `mark_part_done` records."""
+    directory.mkdir(parents=True, exist_ok=True)
+    pdf_path, _marker = _part_paths(directory, index)
+    entry: dict = {"index": index}
+    if report is not None:
+        _write_atomically(pdf_path, report.pdf)
+        if for_merge:
+            pages = _write_pages_alone(pdf_path, _merge_copy_path(directory, index))
+        else:
+            pages = len(PdfReader(pdf_path).pages)
+        entry.update(
+            pages=pages,
+            arcname=f"{short_slug(part.region.name)}/{report.filename}",
+            for_merge=for_merge,
+        )
+    return entry
+
+
+def mark_part_done(directory: Path, index: int, entry: dict) -> None:
+    """The marker of a part whose files are whole on disk: from now on it counts as done."""
+    directory.mkdir(parents=True, exist_ok=True)
+    _write_atomically(_part_paths(directory, index)[1], json.dumps(entry).encode())
+
+
+def part_is_saved(directory: Path, index: int) -> bool:
+    return _part_paths(directory, index)[1].is_file()
+
+
+def finished_parts(directory: Path) -> int:
+    """How many parts have their marker (are done)."""
+    if not directory.is_dir():
+        return 0
+    return sum(1 for path in directory.glob("[0-9]*.json"))
+
+
+def chapters(parts: Sequence[Part], directory: Path) -> list[Chapter]:
+    """The chapters of a finished bundle, a region each, from the plan and the markers."""
+    result: list[Chapter] = []
+    for index, part in enumerate(parts):
+        if not result or result[-1].region.pk != part.region.pk:
+            result.append(Chapter(region=part.region))
+        chapter = result[-1]
+        if not part.kind:
+            chapter.note = _("Geen programma met een rapportageperiode op deze peildatum.")
+            continue
+        pdf_path, marker = _part_paths(directory, index)
+        entry = json.loads(marker.read_text())
         chapter.documents.append(
             Document(
-                title=title,
-                path=path,
-                arcname=f"{short_slug(region.name)}/{report.filename}",
-                pages=pages,
+                title=part.title,
+                path=pdf_path,
+                arcname=entry["arcname"],
+                pages=entry["pages"],
+                merge_path=_merge_copy_path(directory, index) if entry["for_merge"] else None,
             )
         )
-        del report
-        if on_document:
-            on_document(number, len(parts))
-    return chapter
+    return result
 
 
 # --- One PDF -------------------------------------------------------------------------------
@@ -232,7 +375,8 @@ def assemble_pdf(
         writer.add_page(divider)
         parent = writer.add_outline_item(title=chapter.region.name, page_number=chapter_page - 1)
         for document, start in zip(chapter.documents, document_pages, strict=True):
-            writer.append(str(document.path), import_outline=False)
+            for page in PdfReader(document.merge_path or document.path).pages:
+                writer.add_page(page)
             writer.add_outline_item(title=document.title, page_number=start - 1, parent=parent)
     if len(writer.pages) != total:
         raise RuntimeError("page count differs from the table of contents")

@@ -3,20 +3,26 @@
 The request side (`request_bundle`, `cancel_job`, `retry_job`, `downloadable_job`) checks
 who may do what through programmes.permissions: a user asks only for regions they see, and
 only the requester downloads the result, and only while the scope is still theirs. The
-worker side (`run_job`, called by the Celery task `reports.tasks.build_bundle`) renders
-through reports.bundles and keeps the job row up to date; it re-reads the requester's scope
-when it starts, so a bundle never holds more than its requester may read at that moment.
-Jobs are queued with `transaction.on_commit`: a rolled-back request never starts a worker.
+worker side (`start_job`, `render_part`, `finish_job`, the bodies of the Celery tasks in
+reports.tasks) renders through reports.bundles, a part per task so that the parts of one
+bundle spread over the worker processes, and keeps the job row up to date; it re-reads the
+requester's scope when it starts, so a bundle never holds more than its requester may read
+at that moment. Jobs are queued with `transaction.on_commit`: a rolled-back request never
+starts a worker.
 
 This module must never render a PDF itself (reports.bundles does) or run a job in a thread
-or loop of its own: Celery runs it.
+of its own: Celery runs it (`run_job` runs the same steps in the calling process, for tests
+and the benchmark).
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import os
+import resource
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -201,10 +207,28 @@ def downloadable_job(*, user, pk: int) -> tuple[ReportJob, Path]:
 
 
 # --- Worker side ---------------------------------------------------------------------------
+#
+# A bundle is made by three kinds of task (reports.tasks), so that its parts render in
+# parallel on every worker process there is, without a result backend:
+#   start_job    the job's row to "running", the plan (bundles.plan) to the job's folder;
+#                returns the parts to queue
+#   render_part  one part: skipped when the job stopped; else rendered, written, counted
+#                under a row lock; True for the task that finished the last part, which
+#                queues the merge (exactly one task sees it)
+#   finish_job   cover, contents and merge (or the ZIP), and the job's row to "done"
+# `run_job` runs the three in this process, one after the other (tests, benchmark).
 
 
 def bundle_root() -> Path:
     return Path(settings.REPORT_BUNDLE_ROOT)
+
+
+def _workdir(job_pk: int) -> Path:
+    return bundle_root() / f"job-{job_pk}"
+
+
+def _parts_dir(job_pk: int) -> Path:
+    return _workdir(job_pk) / "delen"
 
 
 def _progress_text(region: Region | None, done: int, total: int) -> str:
@@ -237,63 +261,178 @@ def _update(job: ReportJob, **fields) -> None:
     ReportJob.objects.filter(pk=job.pk).update(**fields)
 
 
-def _stop_asked(job: ReportJob) -> bool:
-    return ReportJob.objects.filter(pk=job.pk, cancel_requested=True).exists()
+def _job(job_pk: int, *, lock: bool = False) -> ReportJob | None:
+    rows = ReportJob.objects.select_related("requested_by", "region")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    return rows.filter(pk=job_pk).first()
 
 
-def run_job(job_pk: int) -> None:
-    """Make the bundle of a job (the Celery task's body). Never raises for a failure of the
-    bundle itself: the job row says what happened."""
-    job = ReportJob.objects.select_related("requested_by", "region").filter(pk=job_pk).first()
-    if job is None or job.status in (ReportJob.Status.DONE, ReportJob.Status.CANCELLED):
-        return
+def _end(job: ReportJob, status: str, *, result: str, message: str = "") -> None:
+    """Stop a job for good (cancelled or failed): its folder goes, the row says why."""
+    shutil.rmtree(_workdir(job.pk), ignore_errors=True)
+    _update(job, status=status, error_message=message, finished_at=timezone.now())
+    audit.record(action="bundle.run", actor=job.requested_by, obj=job, result=result)
+
+
+def _fail(job_pk: int, *, message: str, result: str) -> None:
+    """Mark a running job failed, once (other parts may fail at the same time)."""
+    with transaction.atomic():
+        job = _job(job_pk, lock=True)
+        if job is not None and job.status == ReportJob.Status.RUNNING:
+            _end(job, ReportJob.Status.FAILED, result=result, message=message)
+
+
+def start_job(job_pk: int) -> list[int]:
+    """Start a job: its plan to disk, progress to 0 of the number of parts. Returns the
+    indexes of the parts still to render (all of them, or after a lost worker those
+    without a marker); empty when there is nothing to do. Never raises for a failure of
+    the bundle itself: the job row says what happened."""
+    job = _job(job_pk)
+    if job is None or job.status in ReportJob.FINISHED:
+        return []
     if job.cancel_requested:
         _update(job, status=ReportJob.Status.CANCELLED, finished_at=timezone.now())
-        return
+        return []
+    workdir = _workdir(job.pk)
+    if job.status == ReportJob.Status.RUNNING and (workdir / bundles.PLAN_FILE).is_file():
+        # The task came again (its worker was lost after queueing): queue what is missing.
+        parts = bundles.read_plan(workdir)
+        done = {int(p.stem) for p in _parts_dir(job.pk).glob("[0-9]*.json")}
+        missing = [index for index in range(len(parts)) if index not in done]
+        if not missing:
+            finish_job(job.pk)
+        return missing
+    shutil.rmtree(workdir, ignore_errors=True)
+    try:
+        regions = _scope(job)
+        if job.region_id and not any(r.programme_pks for r in regions):
+            raise BundleRefused(SCOPE_LOST_MESSAGE)
+        parts = bundles.plan(
+            regions,
+            job.peildatum,
+            with_projects=job.region_id is not None,
+            region_monitor=not job.programme_id,
+        )
+        bundles.write_plan(workdir, parts)
+    except BundleRefused as refusal:
+        logger.warning("report bundle %s refused: %s", job.pk, refusal)
+        _update(job, status=ReportJob.Status.RUNNING, started_at=timezone.now())
+        _fail(job.pk, message=str(refusal), result="refused")
+        return []
+    except Exception:
+        logger.exception("report bundle %s failed", job.pk)
+        _update(job, status=ReportJob.Status.RUNNING, started_at=timezone.now())
+        _fail(job.pk, message=FAILURE_MESSAGE, result=audit.FAILED)
+        return []
+    with translation.override("nl"):
+        text = _progress_text(job.region, 0, len(parts))
     _update(
         job,
         status=ReportJob.Status.RUNNING,
         started_at=timezone.now(),
         error_message="",
         progress_done=0,
+        progress_total=len(parts),
+        progress_text=text,
     )
-    workdir = bundle_root() / f"job-{job.pk}"
-    shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir(parents=True)
+    logger.info("report bundle %s started: %s parts", job.pk, len(parts))
+    if not parts:  # nothing in scope: the bundle is its cover alone
+        finish_job(job.pk)
+    return list(range(len(parts)))
+
+
+def _peak_mb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KB on Linux
+
+
+def _stopped(job_pk: int) -> bool:
+    """True when the job no longer runs; a stop asked for ends it here (once)."""
+    with transaction.atomic():
+        job = _job(job_pk, lock=True)
+        if job is None or job.status != ReportJob.Status.RUNNING:
+            return True
+        if job.cancel_requested:
+            _end(job, ReportJob.Status.CANCELLED, result="cancelled")
+            logger.info("report bundle %s cancelled", job.pk)
+            return True
+    return False
+
+
+def render_part(job_pk: int, index: int) -> bool:
+    """Render part `index` of a running job and count it. Returns True for the one call
+    that finished the last part: its caller queues `finish_job`. Never raises for a
+    failure of the bundle itself: the job row says what happened."""
+    if _stopped(job_pk):
+        return False
+    workdir = _workdir(job_pk)
+    started = time.perf_counter()
+    parts_dir = _parts_dir(job_pk)
+    try:
+        job = _job(job_pk)
+        part = bundles.read_plan(workdir)[index]
+        with translation.override("nl"):
+            report = bundles.render_part(part, peildatum=job.peildatum, user=job.requested_by)
+        # The files before the lock, the marker under it: parts that end together wait
+        # for each other only for a rename and a count.
+        entry = bundles.write_part(
+            parts_dir, index, part, report, for_merge=job.kind == ReportJob.Kind.PDF
+        )
+    except Exception:
+        logger.exception("report bundle %s failed in part %s", job_pk, index)
+        _fail(job_pk, message=FAILURE_MESSAGE, result=audit.FAILED)
+        return False
+    with transaction.atomic():
+        # The row lock orders the parts that end at the same moment: each counts the
+        # markers on disk, and only the one that moves the count to the total sees it.
+        job = _job(job_pk, lock=True)
+        if job is None or job.status != ReportJob.Status.RUNNING or job.cancel_requested:
+            if job is not None and job.status == ReportJob.Status.RUNNING:
+                _end(job, ReportJob.Status.CANCELLED, result="cancelled")
+                logger.info("report bundle %s cancelled", job.pk)
+            elif job is not None and job.status == ReportJob.Status.DONE:
+                shutil.rmtree(parts_dir, ignore_errors=True)  # a late copy of a part
+            else:
+                shutil.rmtree(workdir, ignore_errors=True)  # stopped while it rendered
+            return False
+        again = bundles.part_is_saved(parts_dir, index)  # a task delivered twice
+        bundles.mark_part_done(parts_dir, index, entry)
+        done = bundles.finished_parts(parts_dir)
+        total = job.progress_total
+        # A task delivered again after its worker was lost may not know whether the merge
+        # was queued: it queues it (once more) when every part is done.
+        last = done >= total and (job.progress_done < total or again)
+        with translation.override("nl"):
+            text = _progress_text(job.region, min(done, total), total)
+        _update(job, progress_done=min(done, total), progress_text=text)
+    # benchmark_national reads these lines from the worker's log.
+    logger.info(
+        "report bundle %s: part %s rendered in %.2f s, peak memory of this process %s MB",
+        job_pk,
+        index,
+        time.perf_counter() - started,
+        _peak_mb(),
+    )
+    return last
+
+
+def finish_job(job_pk: int) -> None:
+    """Merge the parts of a job whose parts are all done, and mark it done. Never raises
+    for a failure of the bundle itself: the job row says what happened."""
+    if _stopped(job_pk):
+        return
+    job = _job(job_pk)
+    workdir = _workdir(job_pk)
+    started = time.perf_counter()
     try:
         with translation.override("nl"):
-            target = _build(job, workdir)
-    except bundles.Cancelled:
-        shutil.rmtree(workdir, ignore_errors=True)
-        _update(job, status=ReportJob.Status.CANCELLED, finished_at=timezone.now())
-        logger.info("report bundle %s cancelled", job.pk)
-        audit.record(action="bundle.run", actor=job.requested_by, obj=job, result="cancelled")
-        return
-    except BundleRefused as refusal:
-        logger.warning("report bundle %s refused: %s", job.pk, refusal)
-        shutil.rmtree(workdir, ignore_errors=True)
-        _update(
-            job,
-            status=ReportJob.Status.FAILED,
-            error_message=str(refusal),
-            finished_at=timezone.now(),
-        )
-        audit.record(action="bundle.run", actor=job.requested_by, obj=job, result="refused")
-        return
+            target = _assemble(job, workdir)
     except Exception:
-        logger.exception("report bundle %s failed", job.pk)
-        shutil.rmtree(workdir, ignore_errors=True)
-        _update(
-            job,
-            status=ReportJob.Status.FAILED,
-            error_message=FAILURE_MESSAGE,
-            finished_at=timezone.now(),
-        )
-        audit.record(action="bundle.run", actor=job.requested_by, obj=job, result=audit.FAILED)
+        logger.exception("report bundle %s failed", job_pk)
+        _fail(job_pk, message=FAILURE_MESSAGE, result=audit.FAILED)
         return
     now = timezone.now()
-    _update(
-        job,
+    ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
         status=ReportJob.Status.DONE,
         file_path=str(target.relative_to(bundle_root())),
         file_name=target.name,
@@ -301,69 +440,42 @@ def run_job(job_pk: int) -> None:
         finished_at=now,
         expires_at=now + datetime.timedelta(days=settings.REPORT_BUNDLE_DAYS),
     )
-    logger.info("report bundle %s done: %s", job.pk, target.name)
+    logger.info(
+        "report bundle %s done: %s merged in %.2f s, peak memory of this process %s MB",
+        job.pk,
+        target.name,
+        time.perf_counter() - started,
+        _peak_mb(),
+    )
     audit.record(action="bundle.run", actor=job.requested_by, obj=job)
 
 
-def _build(job: ReportJob, workdir: Path) -> Path:
-    regions = _scope(job)
-    if job.region_id and not any(r.programme_pks for r in regions):
-        raise BundleRefused(SCOPE_LOST_MESSAGE)
-    national = job.region_id is None
-    parts = workdir / "delen"
-    chapters: list[bundles.Chapter] = []
-    if national:
-        _update(job, progress_total=len(regions), progress_text=_progress_text(None, 0, 0))
-    for number, region in enumerate(regions, start=1):
-        if _stop_asked(job):
-            raise bundles.Cancelled
-
-        def on_document(done: int, total: int) -> None:
-            if national:
-                return
-            if _stop_asked(job):
-                raise bundles.Cancelled
-            _update(
-                job,
-                progress_total=total,
-                progress_done=done,
-                progress_text=_progress_text(job.region, done, total),
-            )
-
-        chapters.append(
-            bundles.render_region(
-                region,
-                peildatum=job.peildatum,
-                with_projects=not national,
-                directory=parts,
-                on_document=on_document,
-            )
-        )
-        if national:
-            _update(
-                job,
-                progress_done=number,
-                progress_text=_progress_text(None, number, len(regions)),
-            )
-    if _stop_asked(job):
-        raise bundles.Cancelled
+def _assemble(job: ReportJob, workdir: Path) -> Path:
+    parts = bundles.read_plan(workdir)
+    chapters = bundles.chapters(parts, _parts_dir(job.pk))
     scope_name = job.region.name if job.region else _("alle regio's")
     slug = job.region.code if job.region else "landelijk"
     stem = f"rapportage-{slug}-{job.peildatum.isoformat()}"
+    # Written under a temporary name and renamed: a merge run twice (a task delivered
+    # again) never leaves half a file under the final name.
     if job.kind == ReportJob.Kind.ZIP:
         target = workdir / f"{stem}.zip"
-        bundles.assemble_zip(chapters, target=target)
+        temporary = workdir / f".{stem}.zip.{os.getpid()}"
+        bundles.assemble_zip(chapters, target=temporary)
     else:
         target = workdir / f"{stem}.pdf"
+        temporary = workdir / f".{stem}.pdf.{os.getpid()}"
         pages = bundles.assemble_pdf(
             chapters,
-            target=target,
+            target=temporary,
             title=_("Rapportage %(scope)s") % {"scope": scope_name},
             peildatum=job.peildatum,
             scope=scope_name if job.region else _("Alle regio's"),
         )
         _update(job, page_count=pages)
-    shutil.rmtree(parts, ignore_errors=True)
+    os.replace(temporary, target)
+    shutil.rmtree(_parts_dir(job.pk), ignore_errors=True)
+    (workdir / bundles.PLAN_FILE).unlink(missing_ok=True)
     logger.info(
         "report bundle %s: %s, peildatum %s",
         job.pk,
@@ -371,6 +483,14 @@ def _build(job: ReportJob, workdir: Path) -> Path:
         calendar.format_peildatum(job.peildatum),
     )
     return target
+
+
+def run_job(job_pk: int) -> None:
+    """A whole job in this process, part after part, as one worker process would run its
+    tasks (tests, `benchmark_national --bundle`); Celery runs the same steps as tasks."""
+    for index in start_job(job_pk):
+        if render_part(job_pk, index):
+            finish_job(job_pk)
 
 
 def remove_expired(*, now: datetime.datetime | None = None) -> int:

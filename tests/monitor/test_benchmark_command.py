@@ -85,6 +85,9 @@ def test_keep_builds_one_region_with_the_users_and_prints_the_table():
     assert set(rows) == set(PAGES)
     assert int(rows["project"][3]) > 10  # the page's real query count, not zero
     assert "6 projecten" in output and "bewaard" in output
+    # The national page against its target, in one line.
+    home = next(line for line in output.splitlines() if line.startswith("Landelijk overzicht"))
+    assert f"1 regio's: mediaan {float(rows['home'][0]):.0f} ms" in home and "doel ≤ 300 ms" in home
     # The bulk load computed the stored status as the services would have.
     assert StoredStatus.objects.count() == 6 * 2  # every project at every peildatum
     call_command("rebuild_status", "--check", stdout=StringIO())
@@ -117,6 +120,9 @@ def test_refuses_what_would_mix_with_other_data():
         call_command("benchmark_national", keep=True, **SMALL)
     with pytest.raises(CommandError, match="--measure-only|--keep"):
         call_command("benchmark_national", measure_only=True)
+    # A worker is another process: it cannot see a dataset that is rolled back.
+    with pytest.raises(CommandError, match="bewaarde gegevens"):
+        call_command("benchmark_national", **SMALL, bundle=1, bundle_workers=2)
     Region.objects.create(code="achterhoek", name="Achterhoek")
     with pytest.raises(CommandError, match="Achterhoek"):
         call_command("benchmark_national", **SMALL, stdout=StringIO())

@@ -11,15 +11,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from pypdf import PdfReader
 
 from reports import bundles, jobs
 from reports.models import ReportJob
+from reports.service import region_monitor_pdf
 from tests import worlds
 from tests.reports.helpers import pdf_pages
 
 PEILDATUM = datetime.date(2021, 7, 1)
+STAMP = re.compile(r"blz\. \d+ van \d+")  # the bundle's running page number
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +49,9 @@ def country(db):
 def _run(django_capture_on_commit_callbacks, **request) -> ReportJob:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = jobs.request_bundle(**request)
-    assert len(callbacks) == 1  # queued after the commit, never run in the request
+    # Queued (and its audit line written) after the commit, never run in the request.
+    assert len(callbacks) == 2
+    assert ReportJob.objects.get(pk=job.pk).status == ReportJob.Status.QUEUED
     jobs.run_job(job.pk)
     job.refresh_from_db()
     return job
@@ -86,7 +91,9 @@ def test_national_pdf_has_cover_contents_chapters_and_running_page_numbers(
         assert match, region
         chapter_page = pages[int(match.group(1)) - 1]
         assert "Hoofdstuk" in chapter_page and region in chapter_page
-    monitor = re.search(r"Programmamonitor Werken aan Werk Flevoland (\d+)", contents)
+    # One document per region: its region monitor, on the page the contents give.
+    assert "Programmamonitor" not in contents
+    monitor = re.search(r"Regiomonitor Flevoland (\d+)", contents)
     assert monitor
     first_page = pages[int(monitor.group(1)) - 1]
     assert "Monitor Werken aan Werk Flevoland" in first_page
@@ -100,6 +107,40 @@ def test_national_pdf_has_cover_contents_chapters_and_running_page_numbers(
     assert titles == ["Inhoud", "Flevoland", "Gooi en Vechtstreek", "Zeeland"]
     # The separate parts are gone; only the bundle is kept.
     assert [p.name for p in _file(job).parent.iterdir()] == [_file(job).name]
+
+
+def test_a_chapter_is_the_region_monitor_a_reader_downloads_alone(
+    country, django_capture_on_commit_callbacks
+):
+    """No figure in the bundle differs from the region monitor on its own: every page of a
+    chapter reads as the single PDF, rendered afresh, apart from the bundle's page number."""
+    gooi, flevoland, zeeland, people = country
+    job = _run(
+        django_capture_on_commit_callbacks,
+        user=people.ministerie,
+        kind=ReportJob.Kind.PDF,
+        peildatum=PEILDATUM,
+    )
+    pages = pdf_pages(_file(job).read_bytes())
+    contents = " ".join(page for page in pages[:3] if "Inhoud" in page)
+    cache.clear()  # not the bundle's cached copy: the monitor made again from the data
+    for region in (gooi.region, flevoland.region):
+        single = pdf_pages(
+            region_monitor_pdf(region=region, peildatum=PEILDATUM, user=people.ministerie).pdf
+        )
+        start = int(re.search(rf"Regiomonitor {region.name} (\d+)", contents).group(1))
+        chapter = [
+            " ".join(STAMP.sub(" ", page).split())
+            for page in pages[start - 1 : start - 1 + len(single)]
+        ]
+        assert chapter == single
+        # Figures, to be explicit: the projects and the reported lights, in both.
+        for figure in (r"\d+ lopende of geplande projecten", r"Gerapporteerd \d+ \d+ \d+ \d+"):
+            found = re.search(figure, single[0])
+            assert found and found.group(0) in chapter[0], figure
+        # The page after the chapter's last is the next chapter (or the end): one document.
+        if start - 1 + len(single) < len(pages):
+            assert "Hoofdstuk" in pages[start - 1 + len(single)]
 
 
 def test_zip_holds_the_separate_tagged_pdfs(country, django_capture_on_commit_callbacks):
@@ -149,15 +190,15 @@ def test_cancel_between_regions_stops_the_job(
     country, django_capture_on_commit_callbacks, monkeypatch
 ):
     gooi, flevoland, zeeland, people = country
-    real = bundles.render_region
+    real = bundles.render_part
     seen = []
 
-    def render_and_cancel(region, **kwargs):
-        seen.append(region.name)
+    def render_and_cancel(part, **kwargs):
+        seen.append(part.region.name)
         ReportJob.objects.update(cancel_requested=True)  # the requester clicks "Stop"
-        return real(region, **kwargs)
+        return real(part, **kwargs)
 
-    monkeypatch.setattr(bundles, "render_region", render_and_cancel)
+    monkeypatch.setattr(bundles, "render_part", render_and_cancel)
     job = _run(
         django_capture_on_commit_callbacks,
         user=people.ministerie,
@@ -166,6 +207,7 @@ def test_cancel_between_regions_stops_the_job(
     )
     assert job.status == ReportJob.Status.CANCELLED
     assert seen == ["Flevoland"]  # the flag is read before the next region
+    assert job.progress_done == 0  # the part that saw the flag was not counted
     assert not job.file_path
     assert not (jobs.bundle_root() / f"job-{job.pk}").exists()
 
@@ -188,10 +230,10 @@ def test_failure_is_logged_shown_in_dutch_and_can_be_retried(
 ):
     gooi, flevoland, zeeland, people = country
 
-    def broken(region, **kwargs):
+    def broken(part, **kwargs):
         raise OSError("schijf vol")
 
-    monkeypatch.setattr(bundles, "render_region", broken)
+    monkeypatch.setattr(bundles, "render_part", broken)
     with caplog.at_level(logging.ERROR, logger="reports.jobs"):
         job = _run(
             django_capture_on_commit_callbacks,
@@ -228,3 +270,35 @@ def test_expired_bundles_are_removed(country, django_capture_on_commit_callbacks
     assert not path.exists()
     job.refresh_from_db()
     assert job.file_path == ""
+
+
+def test_parts_finish_in_any_order_and_only_the_last_queues_the_merge(
+    country, django_capture_on_commit_callbacks
+):
+    """What the Celery tasks do, step by step: parts done on several worker processes in
+    any order are counted once each ("regio 2 van 3"), the part that completes the set
+    says so (its task queues the merge), and a task delivered twice does no harm."""
+    gooi, flevoland, zeeland, people = country
+    with django_capture_on_commit_callbacks(execute=False):
+        job = jobs.request_bundle(user=people.ministerie, kind="pdf", peildatum=PEILDATUM)
+    assert jobs.start_job(job.pk) == [0, 1, 2]  # Flevoland, Gooi, Zeeland
+    assert jobs.render_part(job.pk, 2) is False  # Zeeland: a chapter without a document
+    assert jobs.render_part(job.pk, 0) is False
+    job.refresh_from_db()
+    assert (job.progress_done, job.progress_text) == (2, "regio 2 van 3")
+    # The plan task delivered again (its worker was lost) queues only the missing part.
+    assert jobs.start_job(job.pk) == [1]
+    assert jobs.render_part(job.pk, 1) is True  # the last one: queue the merge
+    job.refresh_from_db()
+    assert (job.progress_done, job.status) == (3, ReportJob.Status.RUNNING)
+    # Delivered again, it cannot know whether the merge was queued: it says so once more,
+    # and the count stays.
+    assert jobs.render_part(job.pk, 1) is True
+    job.refresh_from_db()
+    assert job.progress_done == 3
+    jobs.finish_job(job.pk)
+    jobs.finish_job(job.pk)  # a merge queued twice: the second does nothing
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE, job.error_message
+    assert len(pdf_pages(_file(job).read_bytes())) == job.page_count
+    assert jobs.render_part(job.pk, 0) is False  # a late part of a finished job: ignored

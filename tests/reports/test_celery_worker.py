@@ -29,12 +29,20 @@ def _bundle_root(settings, tmp_path):
 FINISHED = threading.Event()
 
 
-def _close_worker_connections(**kwargs):
-    # The worker thread's own database connection, closed after each task so that the test
-    # database can be dropped afterwards; then the test may read the result (the test
-    # database of SQLite is in memory, where two connections must not write at once).
+TASKS_RUN: list[str] = []
+
+
+def _close_worker_connections(sender=None, args=(), **kwargs):
+    # A bundle is several tasks (plan, a task per part, merge). After each, the worker
+    # thread looks whether the job has ended and closes its own database connection, so
+    # that the test database can be dropped afterwards; once the job has ended the test
+    # may read the result (the test database of SQLite is in memory, where two connections
+    # must not write at once).
+    TASKS_RUN.append(sender.name)
+    ended = ReportJob.objects.filter(pk=args[0], status__in=ReportJob.FINISHED).exists()
     connections.close_all()
-    FINISHED.set()
+    if ended:
+        FINISHED.set()
 
 
 def _app(broker_url: str, **transport_options) -> Celery:
@@ -59,6 +67,7 @@ def _run_through(app: Celery) -> ReportJob:
     gooi = worlds.gooi()
     people = worlds.users_for(gooi)
     FINISHED.clear()
+    TASKS_RUN.clear()
     task_postrun.connect(_close_worker_connections)
     app.set_current()  # request_bundle's .delay() sends through this app's broker
     try:
@@ -105,3 +114,8 @@ def test_bundle_job_through_a_worker_on_the_filesystem_transport(tmp_path):
     assert job.status == ReportJob.Status.DONE, job.error_message
     assert job.task_id
     assert (jobs.bundle_root() / job.file_path).read_bytes().startswith(b"%PDF")
+    # Planned, a task per part (the region monitor and each project report), one merge.
+    assert TASKS_RUN[0] == "reports.tasks.build_bundle"
+    assert TASKS_RUN.count("reports.tasks.render_bundle_part") == job.progress_total > 1
+    assert TASKS_RUN[-1] == "reports.tasks.merge_bundle"
+    assert TASKS_RUN.count("reports.tasks.merge_bundle") == 1
