@@ -198,7 +198,9 @@ def render_part(part: Part, *, peildatum: datetime.date, user) -> ReportFile | N
         return None
     if part.kind == ReportKind.REGION:
         region = Region.objects.get(pk=part.scope_pk)
-        return region_monitor_pdf(region=region, peildatum=peildatum, user=user)
+        # A bundle is a document to pass on: submitted and approved reports only, like the
+        # project reports beside it (report_for_download's default).
+        return region_monitor_pdf(region=region, peildatum=peildatum, user=user, drafts=False)
     return report_for_download(
         ReportKind(part.kind),
         scope_pk=part.scope_pk,

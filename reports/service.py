@@ -324,7 +324,7 @@ def region_programmes(*, region: Region, peildatum, user) -> list[Programme]:
     return list(visible.distinct().order_by("start_date", "name"))
 
 
-def region_monitor_pdf(*, region: Region, peildatum, user) -> ReportFile:
+def region_monitor_pdf(*, region: Region, peildatum, user, drafts: bool = True) -> ReportFile:
     """The region monitor as `user` may read it: the programmes of `region` they see, at
     `peildatum` (a date; a ReportingPeriod's peildatum is taken too), cached by the data of
     every programme in it. Raises Programme.DoesNotExist when the user sees no programme
@@ -338,7 +338,8 @@ def region_monitor_pdf(*, region: Region, peildatum, user) -> ReportFile:
     if not programmes:
         raise Programme.DoesNotExist("No visible programme of this region has that peildatum.")
     pks = tuple(p.pk for p in programmes)
-    drafts_of = drafts_allowed(user=user, programme_ids=pks)
+    # `drafts=False` (bundles, documents for distribution): submitted and approved only.
+    drafts_of = drafts_allowed(user=user, programme_ids=pks) if drafts else frozenset()
     fingerprint = hashlib.sha256(
         "|".join(f"{pk}:{data_fingerprint(pk)}" for pk in pks).encode()
     ).hexdigest()[:32]
