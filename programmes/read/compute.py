@@ -88,8 +88,10 @@ def _build_projects(projects, contexts: dict[int, _Context]) -> list[ProjectStat
     # the same number of queries, without a queryset per project (a third of the time).
     partners: dict[int, list[str]] = defaultdict(list)
     for project_id, name in (
+        # In the order they were linked: the source's order ("30+ bedrijven" before "60 PO
+        # scholen" where the agenda lists them so), not the alphabet.
         Project.partners.through.objects.filter(project_id__in=project_ids)
-        .order_by("organisation__name")
+        .order_by("pk")
         .values_list("project_id", "organisation__name")
     ):
         partners[project_id].append(name)

@@ -592,3 +592,20 @@ def test_demo_users_outside_demo_mode_fail_the_check(settings):
     assert error.id == "monitor.E001"
     settings.DEMO_MODE = True
     assert checks.demo_users_outside_demo() == []
+
+
+def test_the_wsgi_process_refuses_to_start_with_demo_users_outside_demo_mode(settings):
+    """gunicorn runs no checks by itself: monitor.wsgi runs the security checks at start-up."""
+    import importlib
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.DEMO_MODE = False
+    sys.modules.pop("monitor.wsgi", None)
+    importlib.import_module("monitor.wsgi")  # no demo users: starts
+    factories.UserFactory(username="wethouder")  # password "demo"
+    sys.modules.pop("monitor.wsgi", None)
+    with pytest.raises(ImproperlyConfigured, match="monitor.E001"):
+        importlib.import_module("monitor.wsgi")
+    sys.modules.pop("monitor.wsgi", None)

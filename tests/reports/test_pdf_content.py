@@ -142,7 +142,7 @@ def test_agenda_overview_lists_every_project_under_its_pillar(kennemerland):
     for heading in ["Titel", "Actie", "Beoogd resultaat", "Behaald resultaat", "Vervolg"]:
         assert heading in text
     assert "Regionaal Mobiliteitsteam" in text and "€ 240.000 Crisisdienstverlening" in text
-    assert "FNV, UWV" in text
+    assert "UWV, FNV" in text  # partners in the order the source lists them
     # A stopped project stays in its pillar, with its phase.
     assert positions[0] < text.index("Blik op de Toekomst") < positions[1]
     assert "gestopt" in text
