@@ -286,6 +286,17 @@ class ProgrammeTargetValue(models.Model):
     def __str__(self) -> str:
         return f"{self.target_id} @ {self.period_id}: {self.value}"
 
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.target_id
+            and self.period_id
+            and self.period.programme_id != self.target.programme_id
+        ):
+            raise ValidationError(
+                {"period": _("Kies een periode van het programma van dit programmadoel.")}
+            )
+
 
 class ProjectQuerySet(models.QuerySet):
     def active(self) -> ProjectQuerySet:

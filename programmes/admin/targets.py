@@ -185,6 +185,23 @@ class IndicatorInline(RevisableTargetMixin, ScopedChoicesMixin, admin.StackedInl
     readonly_fields = ["revise_target_link"]
 
 
+class ProgrammeTargetValueForm(forms.ModelForm):
+    value = DutchDecimalField(label=_("Realisatie"), required=True)
+
+    class Meta:
+        model = models.ProgrammeTargetValue
+        fields = ["period", "value", "source"]
+
+
+class ProgrammeTargetValueInline(ScopedChoicesMixin, admin.TabularInline):
+    """The target's realisation per peildatum as the programme reports it (instead of the sum
+    of its projects' indicators), with the source it comes from."""
+
+    model = models.ProgrammeTargetValue
+    form = ProgrammeTargetValueForm
+    extra = 0
+
+
 @admin.register(models.ProgrammeTarget)
 class ProgrammeTargetAdmin(TargetAdmin):
     programme_path = "programme"
@@ -205,7 +222,7 @@ class ProgrammeTargetAdmin(TargetAdmin):
         "order",
     ]
     readonly_fields = ["revise_target_link"]
-    inlines = [ProgrammeTargetRevisionInline]
+    inlines = [ProgrammeTargetRevisionInline, ProgrammeTargetValueInline]
 
 
 class PlannedValueInline(ScopedChoicesMixin, admin.TabularInline):

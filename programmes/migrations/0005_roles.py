@@ -16,7 +16,8 @@ def create_roles(apps, schema_editor):
         using=schema_editor.connection.alias,
         apps=apps,
     )
-    roles.ensure_roles(apps=apps)
+    # Models added later (ProgrammeTargetValue, 0011) are granted by their own migration.
+    roles.ensure_roles(apps=apps, missing_ok=True)
 
 
 class Migration(migrations.Migration):

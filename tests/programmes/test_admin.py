@@ -647,3 +647,32 @@ def test_the_demo_users_get_the_roles(settings):
     assert (
         Group.objects.get(name=roles.COORDINATOR).user_set.filter(username="coordinator").exists()
     )
+
+
+def test_a_programme_target_takes_its_realisation_per_peildatum_in_dutch(client, manager, own):
+    """The programme-level realisation (seed 001: "385 kandidaten") is typed in the target's
+    admin as a Dutch number, for a period of the target's own programme only."""
+    target = factories.ProgrammeTargetFactory(programme=own.programme, target_value=Decimal("860"))
+    period = factories.ReportingPeriodFactory(
+        programme=own.programme, peildatum=datetime.date(2021, 7, 1)
+    )
+    other = factories.ReportingPeriodFactory(peildatum=datetime.date(2021, 7, 1))
+    client.force_login(manager)
+    url = f"/beheer/programmes/programmetarget/{target.pk}/change/"
+    page = client.get(url)
+    prefix = next(
+        f.formset.prefix
+        for f in page.context["inline_admin_formsets"]
+        if f.formset.model is models.ProgrammeTargetValue
+    )
+    row = {
+        f"{prefix}-TOTAL_FORMS": 1,
+        f"{prefix}-INITIAL_FORMS": 0,
+        f"{prefix}-0-value": "1.385",
+        f"{prefix}-0-source": "Monitor september 2021",
+    }
+    refused = client.post(url, {**change_form_data(page), **row, f"{prefix}-0-period": other.pk})
+    assert refused.status_code == 200 and not target.values.exists()
+    saved = client.post(url, {**change_form_data(page), **row, f"{prefix}-0-period": period.pk})
+    assert saved.status_code == 302
+    assert target.values.get().value == Decimal("1385")
