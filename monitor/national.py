@@ -59,6 +59,17 @@ class RegionRow:
     over_budget: int  # projects whose budget light is rood
     # The budget rule of status.py on the region's summed budget lines; None without lines.
     budget: status.BudgetStatus | None = None
+    # The peildatum of this row: the chosen one, or (by default) the region's own latest
+    # with an approved report.
+    peildatum: datetime.date | None = None
+
+    @property
+    def key(self) -> str:
+        return calendar.period_key(self.peildatum) if self.peildatum else ""
+
+    @property
+    def label(self) -> str:
+        return calendar.format_peildatum(self.peildatum) if self.peildatum else ""
 
     @property
     def budget_light(self) -> Light | None:
@@ -83,6 +94,8 @@ class RegionRow:
 
 @dataclass(frozen=True)
 class NationalOverview:
+    # The chosen peildatum; None when each region shows its own latest with an approved
+    # report (the default), which each row then names.
     peildatum: datetime.date | None
     peildata: tuple[datetime.date, ...]  # to choose from, newest first
     rows: tuple[RegionRow, ...]
@@ -140,7 +153,11 @@ def _aggregates() -> dict[str, Count | Sum]:
 
 
 def _row(
-    code: str, name: str, values: dict, budget: status.BudgetStatus | None = None
+    code: str,
+    name: str,
+    values: dict,
+    budget: status.BudgetStatus | None = None,
+    peildatum: datetime.date | None = None,
 ) -> RegionRow:
     readable = {
         light: values[f"computed_{light.value}"] for light in (Light.RED, Light.AMBER, Light.GREEN)
@@ -166,6 +183,7 @@ def _row(
         total_spent=values["total_spent"] or Decimal(0),
         over_budget=values["over_budget"],
         budget=budget,
+        peildatum=peildatum,
     )
 
 
@@ -200,11 +218,12 @@ def national_overview(
     filter: str = "",
     region_code: str = "",
 ) -> NationalOverview:
-    """The regions the user sees at a peildatum (`period_key`, else the latest with an
-    approved report, else the latest that has begun), filtered by light, reporting state
-    (`filter`) and region (`region_code`). At most five queries: the peildata, the latest
-    approved one, the aggregate per region, the budget lines per region and year, the
-    regions."""
+    """The regions the user sees at a peildatum: the chosen one (`period_key`), else per
+    region its own latest peildatum with an approved report (else its latest that has
+    begun), as the alderman's home page does; filtered by light, reporting state (`filter`)
+    and region (`region_code`). At most five queries: the peildata, the latest approved
+    peildatum per region, the aggregate per region, the budget lines per region and year,
+    the regions."""
     sort = sort if sort in SORTS else "naam"
     filter = filter if filter in FILTERS else ""
     regions = permissions.visible_regions(user)
@@ -222,38 +241,63 @@ def national_overview(
         ),
         reverse=True,
     )
+    if not known:
+        return NationalOverview(None, (), (), None, sort, filter, ())
     chosen = calendar.peildatum_for_key(period_key)
     if chosen not in known:
-        # Query 2: the latest peildatum with an approved report (an index look-up).
-        chosen = statuses.filter(report_state=ProgressReport.State.APPROVED).aggregate(
-            latest=Max("peildatum")
-        )["latest"] or next((p for p in known if p <= today), known[-1] if known else None)
-    if chosen is None:
-        return NationalOverview(None, (), (), None, sort, filter, ())
-    # Query 3: the aggregate per region at that peildatum.
-    at = statuses.filter(peildatum=chosen).annotate(
+        chosen = None
+        # Query 2: per region its latest peildatum with an approved report, else its latest
+        # that has begun (one grouped query over the stored status).
+        per_region = {
+            values["region_id"]: values["approved"] or values["begun"]
+            for values in statuses.values("region_id").annotate(
+                approved=Max("peildatum", filter=Q(report_state=ProgressReport.State.APPROVED)),
+                begun=Max("peildatum", filter=Q(peildatum__lte=today)),
+            )
+            if values["approved"] or values["begun"]
+        }
+    # Query 3: the aggregate per region at its peildatum.
+    if chosen is not None:
+        at_peildata = statuses.filter(peildatum=chosen)
+    else:
+        pairs = Q(pk__in=[])
+        for region_pk, peildatum in per_region.items():
+            pairs |= Q(region_id=region_pk, peildatum=peildatum)
+        at_peildata = statuses.filter(pairs)
+    at = at_peildata.annotate(
         late=ExpressionWrapper(Q(deadline__lt=today), output_field=BooleanField())
     )
     by_region: dict[int, dict] = {
         values["region_id"]: dict(values)
         for values in at.values("region_id").annotate(**_aggregates())
     }
+    row_peildata = dict.fromkeys(by_region, chosen) if chosen is not None else dict(per_region)
     # Query 4: the budget lines of the same reports, summed per region and year.
-    budget_years = _budget_years(chosen, None if permissions.sees_everything(user) else regions)
+    budget_years = _budget_years(
+        row_peildata, None if permissions.sees_everything(user) else regions
+    )
     # Query 5: every region the user sees; one without projects at this peildatum gets an
     # empty row, so a region never silently drops out of the national picture.
     empty = dict.fromkeys(_aggregates(), 0)
     region_list = list(regions.order_by("name").values_list("pk", "code", "name"))
     rows = [
-        _row(code, name, by_region.get(pk, empty), _budget(budget_years.get(pk), chosen))
+        _row(
+            code,
+            name,
+            by_region.get(pk, empty),
+            _budget(budget_years.get(pk), row_peildata.get(pk)),
+            peildatum=row_peildata.get(pk) if pk in by_region else chosen,
+        )
         for pk, code, name in region_list
     ]
+    newest = max(row_peildata.values(), default=None)
     total = (
         _row(
             "",
             str(_("Nederland")),
             _summed(by_region.values()),
-            _budget([y for years in budget_years.values() for y in years], chosen),
+            _budget([y for years in budget_years.values() for y in years], newest),
+            peildatum=chosen,
         )
         if by_region
         else None
@@ -281,14 +325,22 @@ def national_overview(
     )
 
 
-def _budget_years(peildatum: datetime.date, regions) -> dict[int, list[status.BudgetYear]]:
-    """Per region its budget lines at the peildatum summed per year, from the reports the
+def _budget_years(
+    peildata: dict[int, datetime.date], regions
+) -> dict[int, list[status.BudgetYear]]:
+    """Per region its budget lines at its peildatum (`peildata`: region pk -> peildatum)
+    summed per year, from the reports the
     national counts read (submitted or approved, active projects). A year is split in the
     lines with an actual spending and those with only a forecast: the budget rule takes a
     line's spending where there is one, else its forecast, and it is linear in the lines,
     so these sums give the region exactly the light of all its lines together."""
+    at = Q(pk__in=[])
+    for region_pk, peildatum in peildata.items():
+        at |= Q(
+            report__project__programme__region_id=region_pk, report__period__peildatum=peildatum
+        )
     lines = BudgetLine.objects.filter(
-        report__period__peildatum=peildatum,
+        at,
         report__state__in=READABLE_STATES,
         report__project__status__in=Project.ACTIVE_STATUSES,
     )
@@ -315,8 +367,8 @@ def _budget_years(peildatum: datetime.date, regions) -> dict[int, list[status.Bu
     return by_region
 
 
-def _budget(years: list[status.BudgetYear] | None, peildatum: datetime.date):
-    if not years:
+def _budget(years: list[status.BudgetYear] | None, peildatum: datetime.date | None):
+    if not years or peildatum is None:
         return None
     return status.budget_status(sorted(years, key=lambda y: y.year), peildatum=peildatum)
 
@@ -369,8 +421,12 @@ def shares_chart(overview: NationalOverview) -> Chart | None:
     }
     return Chart(
         id="grafiek-landelijk",
-        title=_("Lopende projecten per berekend stoplicht, peildatum %(date)s")
-        % {"date": overview.label},
+        title=(
+            _("Lopende projecten per berekend stoplicht, peildatum %(date)s")
+            % {"date": overview.label}
+            if overview.peildatum
+            else _("Lopende projecten per berekend stoplicht, per regio de laatste peildatum")
+        ),
         description=_(
             "Staafgrafiek van het aantal lopende projecten in Nederland per berekend "
             "stoplicht, met het aandeel. De tabel eronder bevat dezelfde aantallen."

@@ -71,7 +71,7 @@ def close_period(*, period: ReportingPeriod, user) -> ReportingPeriod:
     period.full_clean()
     period.save(update_fields=["is_closed", "closed_at", "closed_by"])
     still_open = list(
-        ProgressReport.objects.select_for_update().filter(
+        ProgressReport.objects.select_for_update(of=("self",)).filter(
             period=period, state__in=permissions.EDITABLE_STATES
         )
     )
@@ -109,7 +109,7 @@ def reopen_period(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
     period.full_clean()
     period.save(update_fields=["is_closed", "closed_at", "closed_by"])
     marked = list(
-        ProgressReport.objects.select_for_update().filter(period=period, unsubmitted_at_close=True)
+        ProgressReport.objects.select_for_update(of=("self",)).filter(period=period, unsubmitted_at_close=True)
     )
     for report in marked:
         report.unsubmitted_at_close = False

@@ -87,3 +87,31 @@ def test_the_national_page_asks_the_same_queries_for_any_number_of_regions(
         response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200
     assert len(response.context["national"].rows) == regions
+
+
+def test_by_default_each_region_shows_its_own_latest_approved_peildatum(demo, client):
+    """The demo's five regions report at different peildata: by default every region has
+    its row at its own latest peildatum with an approved report, which the row names and its
+    link keeps; choosing one peildatum puts every region there."""
+    from django.contrib.auth import get_user_model
+
+    ministry = get_user_model().objects.get(username="ministerie")
+    response = page(client, ministry)
+    national = response.context["national"]
+    assert national.peildatum is None
+    latest = {}
+    for code, peildatum in StoredStatus.objects.filter(
+        is_active=True, report_state=ProgressReport.State.APPROVED
+    ).values_list("region__code", "peildatum"):
+        latest[code] = max(latest.get(code, peildatum), peildatum)
+    assert set(latest) == {"zeeland", "gooi-en-vechtstreek"}  # the agendas have no reports
+    rows = {row.code: row for row in national.rows}
+    assert {code: row.peildatum for code, row in rows.items() if code in latest} == latest
+    # The regions without an approved report show their latest peildatum that has begun:
+    # all five demo regions have a row with their projects.
+    assert len(rows) == 5 and all(row.projects and row.peildatum for row in rows.values())
+    html = response.content.decode()
+    for code, row in rows.items():
+        assert f"?regio={code}&amp;periode={row.key}" in html
+    chosen = page(client, ministry, periode="2021-H1").context["national"]
+    assert {row.peildatum for row in chosen.rows} == {chosen.peildatum}
