@@ -329,13 +329,15 @@ def _user(world, others, role):
     }[role]
 
 
+# A concept exists only for its project's coordinators and the programme's managers: anyone
+# else gets a 404, as for another region's report (permissions.can_view_report).
 CONFIRM = {
     "coordinator": 302,
     "manager": 302,
-    "other_coordinator": 403,
+    "other_coordinator": 404,
     "other_manager": 404,
-    "wethouder": 403,
-    "ministry": 403,
+    "wethouder": 404,
+    "ministry": 404,
     "other_viewer": 404,
 }
 
