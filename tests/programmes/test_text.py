@@ -271,6 +271,7 @@ def test_a_narrative_that_bypassed_the_form_is_shown_as_text(client, world):
         project=world.project,
         period=world.period,
         summary='Import<script>alert("x")</script><img src=x onerror=alert(1)>',
+        state=ProgressReport.State.SUBMITTED,  # a reader sees submitted reports only
     )
     client.force_login(world.ministry)
     page = client.get(reverse("reporting:report_detail", args=[report.pk])).content.decode()

@@ -19,9 +19,9 @@ def renders(monkeypatch):
     calls = []
     real = service.render_report
 
-    def counting(kind, *, scope_pk, period_pk):
+    def counting(kind, *, scope_pk, period_pk, drafts=True):
         calls.append((kind, scope_pk, period_pk))
-        return real(kind, scope_pk=scope_pk, period_pk=period_pk)
+        return real(kind, scope_pk=scope_pk, period_pk=period_pk, drafts=drafts)
 
     monkeypatch.setattr(service, "render_report", counting)
     return calls

@@ -30,7 +30,7 @@ def no_render(monkeypatch):
     """Permission tests need the answer, not the PDF: count renders instead of making them."""
     calls = []
 
-    def fake_render(kind, *, scope_pk, period_pk):
+    def fake_render(kind, *, scope_pk, period_pk, drafts=True):
         calls.append((kind, scope_pk, period_pk))
         return service.ReportFile(kind=kind, filename=f"{kind}.pdf", pdf=b"%PDF-1.7 test")
 
