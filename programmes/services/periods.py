@@ -109,7 +109,9 @@ def reopen_period(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
     period.full_clean()
     period.save(update_fields=["is_closed", "closed_at", "closed_by"])
     marked = list(
-        ProgressReport.objects.select_for_update(of=("self",)).filter(period=period, unsubmitted_at_close=True)
+        ProgressReport.objects.select_for_update(of=("self",)).filter(
+            period=period, unsubmitted_at_close=True
+        )
     )
     for report in marked:
         report.unsubmitted_at_close = False
